@@ -1,0 +1,3 @@
+// Jest setup: adds the cdktf matchers (toHaveResource, toHaveResourceWithProperties, ...).
+const { Testing } = require("cdktf");
+Testing.setupJest();

@@ -1,0 +1,216 @@
+/**
+ * The typed configuration of ghost-ecs-cdktf: one `GhostConfig` per environment, plus the
+ * project-wide `StateConfig` that the bootstrap stack and every environment stack share.
+ *
+ * `environments.ts` declares the environments as `GhostEnvironmentInput`s (every section
+ * optional); `defaults.ts` fills in the documented defaults; `validate.ts` checks the result
+ * before any construct is built.
+ */
+
+/** How private subnets reach the internet (ECR, Secrets Manager, CloudWatch). */
+export type NatGatewayMode =
+  /** No NAT gateway: tasks run in public subnets with public IPs (cheapest, dev only). */
+  | "none"
+  /** One NAT gateway in the first AZ, shared by every private subnet. */
+  | "single"
+  /** One NAT gateway per AZ: no cross-AZ dependency (production). */
+  | "per-az";
+
+export type DatabaseEngine =
+  /** RDS MySQL 8: the only database Ghost supports in production. */
+  | "mysql"
+  /** SQLite on EFS (the tutorial's mode): refused unless exactly one Ghost task can run. */
+  | "sqlite";
+
+export type EfsPerformanceMode = "generalPurpose" | "maxIO";
+export type EfsThroughputMode = "bursting" | "elastic";
+export type EfsTransitionToIa =
+  | "AFTER_1_DAY"
+  | "AFTER_7_DAYS"
+  | "AFTER_14_DAYS"
+  | "AFTER_30_DAYS"
+  | "AFTER_60_DAYS"
+  | "AFTER_90_DAYS"
+  | "AFTER_180_DAYS"
+  | "AFTER_270_DAYS"
+  | "AFTER_365_DAYS";
+export type CpuArchitecture = "X86_64" | "ARM64";
+export type CapacityProvider = "FARGATE" | "FARGATE_SPOT";
+export type ImageTagMutability = "MUTABLE" | "IMMUTABLE";
+
+export interface NetworkConfig {
+  /** VPC CIDR block (IPv4, /16 to /24). @default "10.0.0.0/16" */
+  readonly vpcCidr: string;
+  /**
+   * Public subnet CIDRs, one per AZ, in AZ order.
+   * @default derived: the VPC CIDR cut into 2 x AZ-count equal blocks, the first half public
+   */
+  readonly publicSubnetCidrs: string[];
+  /** Private subnet CIDRs, one per AZ, in AZ order. @default derived: the second half */
+  readonly privateSubnetCidrs: string[];
+  /** NAT gateways for the private subnets. @default "single" */
+  readonly natGateways: NatGatewayMode;
+  /** VPC flow logs to CloudWatch Logs. @default true */
+  readonly flowLogs: boolean;
+}
+
+export interface LoadBalancerConfig {
+  /** ACM certificate ARN; when set, HTTPS on 443 and HTTP 80 redirects to it. @default undefined (HTTP only) */
+  readonly certificateArn?: string;
+  /** ALB deletion protection. @default false (true in prod) */
+  readonly deletionProtection: boolean;
+  /** ALB access logs to an encrypted S3 bucket. @default false */
+  readonly accessLogs: boolean;
+  /** Port of the CodeDeploy test listener (green target group). @default 8080 */
+  readonly testListenerPort: number;
+  /** CIDRs allowed to reach the test listener. @default [] (nobody from outside) */
+  readonly testListenerCidrs: string[];
+  /** Health-check path: must answer 200 without a redirect. @default "/ghost/api/admin/site/" */
+  readonly healthCheckPath: string;
+  /** Seconds a deregistering target keeps draining (AWS default is 300). @default 30 */
+  readonly deregistrationDelaySeconds: number;
+}
+
+export interface StorageConfig {
+  /** EFS performance mode. @default "generalPurpose" */
+  readonly performanceMode: EfsPerformanceMode;
+  /** EFS throughput mode. @default "bursting" */
+  readonly throughputMode: EfsThroughputMode;
+  /** Move files not read for this long to Infrequent Access. @default "AFTER_30_DAYS" */
+  readonly transitionToIa?: EfsTransitionToIa;
+}
+
+export interface ServiceConfig {
+  /** ECS service name. @default "ghost-blog" (the tutorial's) */
+  readonly serviceName: string;
+  /** Task CPU units; must be a Fargate CPU size. @default 256 */
+  readonly cpu: number;
+  /** Task memory (MiB); must suit the CPU size on Fargate. @default 512 */
+  readonly memory: number;
+  /** CPU architecture of the task. @default "X86_64" */
+  readonly cpuArchitecture: CpuArchitecture;
+  /** First image, before any pipeline ran; the pipelines own the image afterwards. @default "ghost:5-alpine" */
+  readonly ghostImage: string;
+  /** Public site URL; @default undefined (http://<ALB DNS name>) */
+  readonly siteUrl?: string;
+  /** Tasks wanted at creation; autoscaling owns it afterwards. @default 1 */
+  readonly desiredCount: number;
+  /** Autoscaling minimum. @default 1 */
+  readonly minCount: number;
+  /** Autoscaling maximum. Ghost supports one instance per site: above 1 synth warns. @default 1 */
+  readonly maxCount: number;
+  /** Target-tracking target for average CPU, percent. @default 75 */
+  readonly cpuTargetPercent: number;
+  /** Scale-in cooldown, seconds. @default 60 */
+  readonly scaleInCooldownSeconds: number;
+  /** Scale-out cooldown, seconds. @default 60 */
+  readonly scaleOutCooldownSeconds: number;
+  /** Seconds ECS ignores failing health checks after a task starts (Ghost migrates on boot). @default 120 */
+  readonly healthCheckGracePeriodSeconds: number;
+  /** Default capacity provider. @default "FARGATE" */
+  readonly capacityProvider: CapacityProvider;
+}
+
+export interface DatabaseConfig {
+  /** Ghost's database. @default "mysql" */
+  readonly engine: DatabaseEngine;
+  /** RDS instance class (mysql only). @default "db.t4g.micro" */
+  readonly instanceClass: string;
+  /** MySQL engine version (major 8). @default "8.0" */
+  readonly engineVersion: string;
+  /** Allocated storage, GiB (20 to 65536). @default 20 */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling, GiB (>= allocated). @default 100 */
+  readonly maxAllocatedStorageGb: number;
+  /** Multi-AZ standby. @default false (true in prod) */
+  readonly multiAz: boolean;
+  /** RDS deletion protection. @default false (true in prod) */
+  readonly deletionProtection: boolean;
+  /** Automated backup retention, days (1 to 35). @default 7 */
+  readonly backupRetentionDays: number;
+  /** Database (schema) name. @default "ghost" */
+  readonly databaseName: string;
+  /** Master user name; its password is generated and kept by RDS in Secrets Manager. @default "ghost" */
+  readonly username: string;
+}
+
+export interface RegistryConfig {
+  /** ECR repository name. @default "ghost" (the tutorial's) */
+  readonly repositoryName: string;
+  /** Tag mutability; the deploy pipeline follows the moving `latest` tag, so MUTABLE. @default "MUTABLE" */
+  readonly imageTagMutability: ImageTagMutability;
+  /** Tagged images kept by the lifecycle policy; untagged ones expire after a day. @default 10 */
+  readonly keepImages: number;
+}
+
+export interface PipelinesConfig {
+  /** CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef). @default "ghost-blog" */
+  readonly repositoryName: string;
+  /** Branch whose pushes build and deploy. @default "main" */
+  readonly branch: string;
+}
+
+export interface AlertsConfig {
+  /** E-mail addresses subscribed to the alerts topic. @default [] */
+  readonly emails: string[];
+}
+
+export interface LogsConfig {
+  /** Retention of every log group we create, days (a CloudWatch Logs value). @default 30 */
+  readonly retentionDays: number;
+}
+
+/** One environment, fully resolved (every default applied). */
+export interface GhostConfig {
+  /** Project name: first part of every resource name. @default "ghost" */
+  readonly project: string;
+  /** Environment name (dev, prod, ...): second part of every resource name. */
+  readonly environment: string;
+  /** AWS region. @default "eu-west-2" (the tutorial's) */
+  readonly region: string;
+  /** Availability zones, explicit (no AWS look-up), at least 2. @default [`${region}a`, `${region}b`, `${region}c`] */
+  readonly availabilityZones: string[];
+  /** Tags on every resource (provider default_tags), besides Project and Environment. @default {} */
+  readonly tags: Record<string, string>;
+  readonly network: NetworkConfig;
+  readonly loadBalancer: LoadBalancerConfig;
+  readonly storage: StorageConfig;
+  readonly service: ServiceConfig;
+  readonly database: DatabaseConfig;
+  readonly registry: RegistryConfig;
+  readonly pipelines: PipelinesConfig;
+  readonly alerts: AlertsConfig;
+  readonly logs: LogsConfig;
+}
+
+/** Where Terraform keeps state: shared by the bootstrap stack and every environment stack. */
+export interface StateConfig {
+  /** S3 bucket for state; globally unique, so change it. @default "<project>-tfstate-<region>" */
+  readonly bucket: string;
+  /** DynamoDB lock table. @default "<project>-tfstate-lock" */
+  readonly lockTable: string;
+  /** Region of the bucket and table. @default the first environment's region */
+  readonly region: string;
+  /** Also lock with an S3 lock file (`use_lockfile`, Terraform >= 1.10). @default false */
+  readonly useLockfile: boolean;
+}
+
+/** Deep-partial input: what an environment declares; the rest comes from defaults. */
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+export type GhostEnvironmentInput = DeepPartial<GhostConfig> & { readonly environment: string };
+
+export interface ProjectInput {
+  readonly project?: string;
+  readonly state?: Partial<StateConfig>;
+  readonly environments: GhostEnvironmentInput[];
+}
+
+/** The whole app, resolved: what `main.ts` wires to stacks. */
+export interface ProjectConfig {
+  readonly project: string;
+  readonly state: StateConfig;
+  readonly environments: GhostConfig[];
+}

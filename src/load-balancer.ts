@@ -1,0 +1,187 @@
+import { Construct } from "constructs";
+import { Fn, TerraformLocal } from "cdktf";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { PolicyStatement } from "./iam";
+import { SecureBucket } from "./secure-bucket";
+
+/**
+ * The service principal that writes ALB access logs. Source: AWS, "Enable access logs for your
+ * Application Load Balancer", step 2 (docs.aws.amazon.com/elasticloadbalancing/latest/application/
+ * enable-access-logging.html). AWS now documents this one policy for every Region: the per-Region
+ * ELB account ids needed "for Regions available before August 2022" are legacy ("still supported,
+ * but we recommend that you replace it"), so no region -> account map is kept.
+ */
+export const ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/** Lets ELB log delivery write this account's access logs (and nothing else) into the bucket. */
+export function elbLogDeliveryStatement(bucketArn: string, accountId: string): PolicyStatement {
+  return {
+    Sid: "AllowElbLogDelivery",
+    Principal: { Service: ELB_LOG_DELIVERY_PRINCIPAL },
+    Action: ["s3:PutObject"],
+    // The docs: always put the owner's account id in the path, so only its load balancers can write.
+    Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
+  };
+}
+
+export interface LoadBalancerProps {
+  /** Name of the ALB; the target groups are `<namePrefix>-blue` and `<namePrefix>-green` (<= 32 chars). */
+  readonly namePrefix: string;
+  /** VPC of the target groups. */
+  readonly vpcId: string;
+  /** Public subnets the internet-facing ALB spans (one per AZ, at least two). */
+  readonly publicSubnetIds: string[];
+  /** Security group of the ALB. */
+  readonly securityGroupId: string;
+  /** Port Ghost listens on inside the task. @default 2368 */
+  readonly containerPort?: number;
+  /** ACM certificate: HTTPS on 443 and HTTP 80 redirects to it. @default undefined (HTTP only, on 80) */
+  readonly certificateArn?: string;
+  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy?: string;
+  /** Refuse to delete the ALB. @default false */
+  readonly deletionProtection?: boolean;
+  /** Access logs to a new SSE-S3 bucket of this name (in the stack's region). @default undefined (off) */
+  readonly accessLogs?: { readonly bucketName: string };
+  /** Target health-check path; must answer 200 without a redirect. @default "/ghost/api/admin/site/" */
+  readonly healthCheckPath?: string;
+  /** Seconds a deregistering target keeps draining. @default 30 */
+  readonly deregistrationDelaySeconds?: number;
+  /** Port of the CodeDeploy test listener (HTTP, forwards to green). @default 8080 */
+  readonly testListenerPort?: number;
+}
+
+/**
+ * The internet-facing ALB of one Ghost site, with the blue/green target groups and the two
+ * listeners that CodeDeploy swaps during a deployment (production and test).
+ */
+export class LoadBalancer extends Construct {
+  readonly loadBalancer: Lb;
+  readonly arn: string;
+  readonly arnSuffix: string;
+  readonly dnsName: string;
+  readonly zoneId: string;
+  readonly blueTargetGroup: LbTargetGroup;
+  readonly greenTargetGroup: LbTargetGroup;
+  /** The listener CodeDeploy points at the live target group (HTTPS 443, or HTTP 80). */
+  readonly productionListener: LbListener;
+  /** The listener CodeDeploy points at the replacement target group before the cutover. */
+  readonly testListener: LbListener;
+  readonly productionListenerPort: number;
+  readonly scheme: "http" | "https";
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+
+    this.blueTargetGroup = this.targetGroup("blue", props);
+    this.greenTargetGroup = this.targetGroup("green", props);
+
+    const logs = props.accessLogs ? this.accessLogBucket(props.accessLogs.bucketName) : undefined;
+
+    this.loadBalancer = new Lb(this, "alb", {
+      name: props.namePrefix,
+      loadBalancerType: "application",
+      internal: false,
+      subnets: props.publicSubnetIds,
+      securityGroups: [props.securityGroupId],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+      accessLogs: logs ? { bucket: logs.bucket.bucketName, enabled: true } : undefined,
+      // ELB tests the bucket policy when logging is turned on, so the policy must exist first.
+      dependsOn: logs ? [logs.policy] : undefined,
+    });
+    this.arn = this.loadBalancer.arn;
+    this.arnSuffix = this.loadBalancer.arnSuffix;
+    this.dnsName = this.loadBalancer.dnsName;
+    this.zoneId = this.loadBalancer.zoneId;
+
+    const https = props.certificateArn !== undefined;
+    this.scheme = https ? "https" : "http";
+    this.productionListenerPort = https ? 443 : 80;
+
+    this.productionListener = this.codeDeployListener("production", {
+      port: this.productionListenerPort,
+      protocol: https ? "HTTPS" : "HTTP",
+      sslPolicy: https ? props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06" : undefined,
+      certificateArn: props.certificateArn,
+      targetGroup: this.blueTargetGroup,
+    });
+    this.testListener = this.codeDeployListener("test", {
+      port: props.testListenerPort ?? 8080,
+      protocol: "HTTP",
+      targetGroup: this.greenTargetGroup,
+    });
+
+    if (https) {
+      new LbListener(this, "http-redirect", {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultAction: [
+          { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+        ],
+      });
+    }
+  }
+
+  /** Blue and green must be identical but for the name, or a deployment changes more than the image. */
+  private targetGroup(color: "blue" | "green", props: LoadBalancerProps): LbTargetGroup {
+    return new LbTargetGroup(this, color, {
+      name: `${props.namePrefix}-${color}`,
+      targetType: "ip", // Fargate tasks (awsvpc) register by IP
+      protocol: "HTTP",
+      port: props.containerPort ?? 2368,
+      vpcId: props.vpcId,
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+      // Short interval and low thresholds so a blue/green cutover takes seconds, not minutes.
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        path: props.healthCheckPath ?? "/ghost/api/admin/site/",
+        matcher: "200",
+        interval: 10,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+  }
+
+  /** A listener whose target group CodeDeploy swaps, so Terraform must not revert it. */
+  private codeDeployListener(
+    id: string,
+    options: {
+      port: number;
+      protocol: "HTTP" | "HTTPS";
+      sslPolicy?: string;
+      certificateArn?: string;
+      targetGroup: LbTargetGroup;
+    },
+  ): LbListener {
+    const forward: LbListenerDefaultAction = { type: "forward", targetGroupArn: options.targetGroup.arn };
+    return new LbListener(this, id, {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: options.port,
+      protocol: options.protocol,
+      sslPolicy: options.sslPolicy,
+      certificateArn: options.certificateArn,
+      defaultAction: [forward],
+      lifecycle: { ignoreChanges: ["default_action"] },
+    });
+  }
+
+  /** SSE-S3 only: ALB log delivery cannot write to a bucket encrypted with a customer KMS key. */
+  private accessLogBucket(bucketName: string): { bucket: SecureBucket; policy: S3BucketPolicy } {
+    // The account id comes from one of our own ARNs: no AWS look-up (data source) needed. A local
+    // keeps the expression (and its quotes) out of the policy JSON.
+    const accountId = new TerraformLocal(this, "account-id", Fn.element(Fn.split(":", this.blueTargetGroup.arn), 4));
+    const bucket = new SecureBucket(this, "access-logs", {
+      bucketName,
+      extraPolicyStatements: (bucketArn) => [elbLogDeliveryStatement(bucketArn, accountId.asString)],
+    });
+    return { bucket, policy: bucket.policy };
+  }
+}

@@ -1,0 +1,202 @@
+import { Construct } from "constructs";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import type { NatGatewayMode } from "./config/types";
+import { assumeRolePolicy, policyDocument } from "./iam";
+
+export interface NetworkProps {
+  /** Prefix of every resource name, e.g. "ghost-prod". */
+  readonly namePrefix: string;
+  /** IPv4 CIDR block of the VPC. */
+  readonly vpcCidr: string;
+  /** Availability zones to spread the subnets over (two or more). */
+  readonly availabilityZones: string[];
+  /** Public subnet CIDRs, one per AZ, in the order of `availabilityZones`. */
+  readonly publicSubnetCidrs: string[];
+  /** Private subnet CIDRs, one per AZ, in the order of `availabilityZones`. */
+  readonly privateSubnetCidrs: string[];
+  /** NAT gateways for the private subnets: none, one shared, or one per AZ. */
+  readonly natGateways: NatGatewayMode;
+  /** Send VPC flow logs (all traffic) to CloudWatch Logs. @default true */
+  readonly flowLogs?: boolean;
+  /** Retention of the flow-log group, in days. @default 30 */
+  readonly flowLogRetentionDays?: number;
+  /** KMS key ARN that encrypts the flow-log group. @default undefined (CloudWatch Logs' own encryption) */
+  readonly logsKmsKeyArn?: string;
+}
+
+/**
+ * The VPC: public and private subnets in every AZ, an internet gateway, NAT gateways as asked,
+ * a default security group stripped of all rules, and flow logs to CloudWatch Logs.
+ */
+export class Network extends Construct {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  /** Route tables of the private subnets (one, or one per AZ), e.g. for gateway VPC endpoints. */
+  readonly privateRouteTableIds: string[];
+  readonly natGatewayCount: number;
+  /** True only without NAT: tasks must then run in public subnets with a public IP to pull images. */
+  readonly tasksNeedPublicIp: boolean;
+  /** Subnets the ECS service runs in: the private ones, or the public ones without NAT. */
+  readonly serviceSubnetIds: string[];
+  /** Name of the flow-log group, when flow logs are on. */
+  readonly flowLogGroupName?: string;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const azs = props.availabilityZones;
+    if (azs.length < 2) throw new Error(`Network: need at least 2 availability zones, got ${azs.length}`);
+    for (const [name, cidrs] of [
+      ["publicSubnetCidrs", props.publicSubnetCidrs],
+      ["privateSubnetCidrs", props.privateSubnetCidrs],
+    ] as const) {
+      if (cidrs.length !== azs.length) {
+        throw new Error(`Network: ${name} has ${cidrs.length} entries for ${azs.length} availability zones`);
+      }
+    }
+    const name = (suffix: string) => ({ Name: `${props.namePrefix}-${suffix}` });
+
+    const vpc = new Vpc(this, "vpc", {
+      cidrBlock: props.vpcCidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true, // EFS mount targets and interface endpoints are reached by DNS name
+      tags: name("vpc"),
+    });
+    this.vpcId = vpc.id;
+    this.vpcCidr = props.vpcCidr;
+
+    // Nothing may use the default group by accident: no ingress or egress rules at all.
+    new DefaultSecurityGroup(this, "default-sg", { vpcId: vpc.id, tags: name("default-deny-all") });
+
+    // No subnet hands out public IPs: in "none" mode ECS assigns them to the tasks itself.
+    const subnets = (tier: "public" | "private", cidrs: string[]) =>
+      azs.map(
+        (az, i) =>
+          new Subnet(this, `${tier}-subnet-${i}`, {
+            vpcId: vpc.id,
+            cidrBlock: cidrs[i],
+            availabilityZone: az,
+            mapPublicIpOnLaunch: false,
+            tags: name(`${tier}-${az}`),
+          }),
+      );
+    const publicSubnets = subnets("public", props.publicSubnetCidrs);
+    const privateSubnets = subnets("private", props.privateSubnetCidrs);
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: name("igw") });
+
+    /** A route table with an optional default route, associated to the given subnets. */
+    const routeTable = (
+      tableId: string,
+      suffix: string,
+      associated: Subnet[],
+      defaultRoute?: { gatewayId: string } | { natGatewayId: string },
+    ) => {
+      const table = new RouteTable(this, tableId, { vpcId: vpc.id, tags: name(suffix) });
+      if (defaultRoute) {
+        new Route(this, `${tableId}-default`, {
+          routeTableId: table.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          ...defaultRoute,
+        });
+      }
+      associated.forEach(
+        (subnet, i) =>
+          new RouteTableAssociation(this, `${tableId}-assoc-${i}`, { routeTableId: table.id, subnetId: subnet.id }),
+      );
+      return table;
+    };
+
+    routeTable("public-rt", "public", publicSubnets, { gatewayId: igw.id });
+
+    /** An EIP and a NAT gateway in the public subnet of AZ `i`. */
+    const natGateway = (i: number) => {
+      const az = azs[i];
+      // Both need the IGW attached first (AWS documents this ordering).
+      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: name(`nat-${az}`), dependsOn: [igw] });
+      return new NatGateway(this, `nat-${i}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i].id,
+        tags: name(`nat-${az}`),
+        dependsOn: [igw],
+      });
+    };
+
+    let privateTables: RouteTable[];
+    switch (props.natGateways) {
+      case "none":
+        // Local routes only: nothing in the private subnets reaches the internet.
+        privateTables = [routeTable("private-rt", "private", privateSubnets)];
+        this.natGatewayCount = 0;
+        break;
+      case "single": {
+        const nat = natGateway(0);
+        privateTables = [routeTable("private-rt", "private", privateSubnets, { natGatewayId: nat.id })];
+        this.natGatewayCount = 1;
+        break;
+      }
+      case "per-az":
+        // Each AZ leaves through its own NAT gateway, so losing one AZ does not cut the others off.
+        privateTables = privateSubnets.map((subnet, i) =>
+          routeTable(`private-rt-${i}`, `private-${azs[i]}`, [subnet], { natGatewayId: natGateway(i).id }),
+        );
+        this.natGatewayCount = azs.length;
+        break;
+    }
+    this.privateRouteTableIds = privateTables.map((t) => t.id);
+
+    this.tasksNeedPublicIp = props.natGateways === "none";
+    this.serviceSubnetIds = this.tasksNeedPublicIp ? this.publicSubnetIds : this.privateSubnetIds;
+
+    if (props.flowLogs ?? true) {
+      this.flowLogGroupName = this.flowLogs(vpc, props);
+    }
+  }
+
+  /** Flow logs of all VPC traffic to an encrypted, expiring log group; returns the group's name. */
+  private flowLogs(vpc: Vpc, props: NetworkProps): string {
+    const logGroup = new CloudwatchLogGroup(this, "flow-log-group", {
+      name: `/${props.namePrefix}/vpc-flow-logs`,
+      retentionInDays: props.flowLogRetentionDays ?? 30,
+      kmsKeyId: props.logsKmsKeyArn,
+    });
+    const role = new IamRole(this, "flow-log-role", {
+      name: `${props.namePrefix}-vpc-flow-logs`,
+      assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com"),
+    });
+    // The group already exists (Terraform creates it), so the service needs no logs:CreateLogGroup.
+    new IamRolePolicy(this, "flow-log-policy", {
+      name: "write-flow-logs",
+      role: role.id,
+      policy: policyDocument([
+        {
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: [logGroup.arn, `${logGroup.arn}:*`],
+        },
+      ]),
+    });
+    new FlowLog(this, "flow-log", {
+      vpcId: vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+    });
+    return logGroup.name;
+  }
+}

@@ -1,0 +1,424 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { policyDocument } from "./iam";
+
+/** Name of the Ghost container (CodeDeploy's AppSpec and the target group refer to it). */
+export const GHOST_CONTAINER_NAME = "ghost";
+/** Where Ghost keeps its content (images, themes, SQLite file); mounted from EFS. */
+export const GHOST_CONTENT_PATH = "/var/lib/ghost/content";
+const CONTENT_VOLUME = "ghost-content";
+
+export interface EnvironmentVariable {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface ContainerSecret {
+  readonly name: string;
+  /** Secrets Manager ARN, optionally with `:json-key:version-stage:version-id`. */
+  readonly valueFrom: string;
+}
+
+export type GhostDatabaseSettings =
+  | {
+      readonly client: "mysql";
+      readonly host: string;
+      readonly port: string;
+      readonly name: string;
+      readonly user: string;
+      /** RDS-managed secret (JSON with `username` and `password`). */
+      readonly passwordSecretArn: string;
+      /** Verify the server with mysql2's built-in "Amazon RDS" CA profile. */
+      readonly tls: boolean;
+    }
+  | { readonly client: "sqlite3" };
+
+export interface GhostSettings {
+  /** Public URL of the site, e.g. "https://blog.example.com". */
+  readonly siteUrl: string;
+  readonly database: GhostDatabaseSettings;
+}
+
+export interface GhostEnvironment {
+  readonly environment: EnvironmentVariable[];
+  readonly secrets: ContainerSecret[];
+  /** Secrets Manager ARNs the execution role must read to inject `secrets`. */
+  readonly secretArns: string[];
+}
+
+// ECS returns environment and secrets sorted by name: sort them the same way or every plan shows a diff.
+function byName<T extends { name: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Maps Ghost settings to container environment variables and secrets (Ghost's `__` nesting). */
+export function ghostEnvironment(settings: GhostSettings): GhostEnvironment {
+  const environment: EnvironmentVariable[] = [
+    { name: "url", value: settings.siteUrl },
+    { name: "NODE_ENV", value: "production" },
+  ];
+  const secrets: ContainerSecret[] = [];
+  const db = settings.database;
+
+  if (db.client === "mysql") {
+    environment.push(
+      { name: "database__client", value: "mysql" },
+      { name: "database__connection__host", value: db.host },
+      { name: "database__connection__port", value: db.port },
+      { name: "database__connection__database", value: db.name },
+      { name: "database__connection__user", value: db.user },
+    );
+    if (db.tls) environment.push({ name: "database__connection__ssl", value: "Amazon RDS" });
+    // Never a plain variable: ECS injects the `password` key of the JSON secret at start.
+    secrets.push({ name: "database__connection__password", valueFrom: `${db.passwordSecretArn}:password::` });
+  } else {
+    environment.push(
+      { name: "database__client", value: "sqlite3" },
+      { name: "database__connection__filename", value: `${GHOST_CONTENT_PATH}/data/ghost.db` },
+    );
+  }
+
+  return {
+    environment: byName(environment),
+    secrets: byName(secrets),
+    secretArns: db.client === "mysql" ? [db.passwordSecretArn] : [],
+  };
+}
+
+export type CpuArchitecture = "X86_64" | "ARM64";
+
+/** Everything the task definition depends on; shared by Terraform and a CodeDeploy `taskdef.json`. */
+export interface TaskDefinitionProps {
+  readonly family: string;
+  /** Fargate task CPU units. */
+  readonly cpu: number;
+  /** Fargate task memory (MiB). */
+  readonly memory: number;
+  readonly cpuArchitecture: CpuArchitecture;
+  /** Container image (or CodeDeploy's `<IMAGE1_NAME>` placeholder). */
+  readonly image: string;
+  readonly containerPort: number;
+  readonly environment: EnvironmentVariable[];
+  readonly secrets: ContainerSecret[];
+  readonly executionRoleArn: string;
+  readonly taskRoleArn: string;
+  readonly efs: { readonly fileSystemId: string; readonly accessPointId: string };
+  readonly logGroupName: string;
+  readonly region: string;
+}
+
+/** A container definition as RegisterTaskDefinition takes it (the fields used here). */
+export interface ContainerDefinition {
+  readonly name: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly user: string;
+  readonly portMappings: { containerPort: number; hostPort: number; protocol: "tcp" }[];
+  readonly environment: EnvironmentVariable[];
+  readonly secrets: ContainerSecret[];
+  readonly mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+  readonly logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
+}
+
+export interface EfsVolume {
+  readonly name: string;
+  readonly efsVolumeConfiguration: {
+    readonly fileSystemId: string;
+    readonly transitEncryption: "ENABLED";
+    readonly authorizationConfig: { readonly accessPointId: string; readonly iam: "ENABLED" };
+  };
+}
+
+/** A task definition in the shape of ECS's RegisterTaskDefinition API. */
+export interface TaskDefinitionSpec {
+  readonly family: string;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly networkMode: "awsvpc";
+  readonly requiresCompatibilities: ["FARGATE"];
+  readonly runtimePlatform: { readonly operatingSystemFamily: "LINUX"; readonly cpuArchitecture: CpuArchitecture };
+  readonly executionRoleArn: string;
+  readonly taskRoleArn: string;
+  readonly containerDefinitions: ContainerDefinition[];
+  readonly volumes: EfsVolume[];
+}
+
+/**
+ * The Ghost task definition as a plain object. The Terraform resource is built from it, and so can
+ * a CodeDeploy `taskdef.json`, so the two cannot disagree.
+ */
+export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinitionSpec {
+  return {
+    family: props.family,
+    cpu: String(props.cpu),
+    memory: String(props.memory),
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture },
+    executionRoleArn: props.executionRoleArn,
+    taskRoleArn: props.taskRoleArn,
+    containerDefinitions: [
+      {
+        name: GHOST_CONTAINER_NAME,
+        image: props.image,
+        essential: true,
+        user: "1000:1000", // Ghost's `node` user: never root, and owner of the EFS access point
+        // awsvpc: ECS sets hostPort = containerPort anyway; writing it avoids a diff.
+        portMappings: [{ containerPort: props.containerPort, hostPort: props.containerPort, protocol: "tcp" }],
+        environment: props.environment,
+        secrets: props.secrets,
+        mountPoints: [{ sourceVolume: CONTENT_VOLUME, containerPath: GHOST_CONTENT_PATH, readOnly: false }],
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: {
+            "awslogs-group": props.logGroupName,
+            "awslogs-region": props.region,
+            "awslogs-stream-prefix": GHOST_CONTAINER_NAME,
+          },
+        },
+      },
+    ],
+    volumes: [
+      {
+        name: CONTENT_VOLUME,
+        // No rootDirectory: with an access point it must stay "/" (the access point sets the path).
+        efsVolumeConfiguration: {
+          fileSystemId: props.efs.fileSystemId,
+          transitEncryption: "ENABLED",
+          authorizationConfig: { accessPointId: props.efs.accessPointId, iam: "ENABLED" },
+        },
+      },
+    ],
+  };
+}
+
+export type CapacityProviderName = "FARGATE" | "FARGATE_SPOT";
+
+export interface GhostServiceProps {
+  /** Prefix of every name, e.g. "ghost-prod"; also the cluster name. */
+  readonly namePrefix: string;
+  /** ECS service name. @default "ghost-blog" */
+  readonly serviceName?: string;
+  /** AWS region (for the awslogs driver). */
+  readonly region: string;
+  /** Subnets of the tasks. */
+  readonly subnetIds: string[];
+  /** Security group of the tasks. */
+  readonly securityGroupId: string;
+  /** Give tasks a public IP (only when they run in public subnets without NAT). */
+  readonly assignPublicIp: boolean;
+  /** The blue target group: the one the service starts with. */
+  readonly targetGroupArn: string;
+  /** Port Ghost listens on. @default 2368 */
+  readonly containerPort?: number;
+  /** Task CPU units. @default 256 */
+  readonly cpu?: number;
+  /** Task memory (MiB). @default 512 */
+  readonly memory?: number;
+  /** CPU architecture of the image. @default "X86_64" */
+  readonly cpuArchitecture?: CpuArchitecture;
+  /** Container image URI. */
+  readonly image: string;
+  /** Container environment, as produced by `ghostEnvironment`. */
+  readonly environment: EnvironmentVariable[];
+  /** Container secrets, as produced by `ghostEnvironment`. */
+  readonly secrets: ContainerSecret[];
+  /** Secret ARNs the execution role may read, as produced by `ghostEnvironment`. */
+  readonly secretArns: string[];
+  /** The EFS file system and access point holding Ghost's content. */
+  readonly efs: {
+    readonly fileSystemId: string;
+    readonly fileSystemArn: string;
+    readonly accessPointId: string;
+    readonly accessPointArn: string;
+  };
+  /** Task role (from `TaskRoles`); this construct adds the EFS policy to it. */
+  readonly taskRole: IamRole;
+  /** Execution role (from `TaskRoles`); this construct adds the secrets policy to it. */
+  readonly executionRole: IamRole;
+  /** Days to keep container logs. @default 30 */
+  readonly logRetentionDays?: number;
+  /** Initial number of tasks (autoscaling owns it afterwards). @default 1 */
+  readonly desiredCount?: number;
+  /** Autoscaling minimum. @default 1 */
+  readonly minCount?: number;
+  /** Autoscaling maximum. @default 1 */
+  readonly maxCount?: number;
+  /** Target average CPU utilization (%). @default 75 */
+  readonly cpuTargetPercent?: number;
+  /** @default 60 */
+  readonly scaleInCooldownSeconds?: number;
+  /** @default 60 */
+  readonly scaleOutCooldownSeconds?: number;
+  /** Seconds the ALB health checks are ignored after a task starts (Ghost migrates on boot). @default 120 */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /** Capacity provider of the tasks. @default "FARGATE" */
+  readonly capacityProvider?: CapacityProviderName;
+  /**
+   * Resources the service must wait for: the listener (a target group without one cannot be
+   * attached) and the EFS mount targets. @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Ghost on ECS Fargate: cluster, task definition, service (CodeDeploy blue/green), autoscaling, logs. */
+export class GhostService extends Construct {
+  readonly cluster: EcsCluster;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly service: EcsService;
+  readonly serviceName: string;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly taskDefinitionArn: string;
+  readonly taskDefinitionFamily: string;
+  readonly containerName = GHOST_CONTAINER_NAME;
+  readonly containerPort: number;
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+  /** The inputs of `renderTaskDefinition` used here: render a CodeDeploy `taskdef.json` from them. */
+  readonly taskDefinitionProps: TaskDefinitionProps;
+
+  constructor(scope: Construct, id: string, props: GhostServiceProps) {
+    super(scope, id);
+    this.containerPort = props.containerPort ?? 2368;
+    const strategy = [{ capacityProvider: props.capacityProvider ?? "FARGATE", weight: 1, base: 1 }];
+
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/ecs/${props.namePrefix}/ghost`,
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: props.namePrefix,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    const capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
+      clusterName: this.cluster.name,
+      capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+      defaultCapacityProviderStrategy: strategy,
+    });
+
+    const rolePolicies = this.grantRoles(props);
+
+    this.taskDefinitionProps = {
+      // Prefixed family: two environments in one account must not share a family (revisions would mix).
+      family: `${props.namePrefix}-ghost`,
+      cpu: props.cpu ?? 256,
+      memory: props.memory ?? 512,
+      cpuArchitecture: props.cpuArchitecture ?? "X86_64",
+      image: props.image,
+      containerPort: this.containerPort,
+      environment: props.environment,
+      secrets: props.secrets,
+      executionRoleArn: props.executionRole.arn,
+      taskRoleArn: props.taskRole.arn,
+      efs: { fileSystemId: props.efs.fileSystemId, accessPointId: props.efs.accessPointId },
+      logGroupName: logGroup.name, // a reference, so the log group exists before any task logs
+      region: props.region,
+    };
+    const spec = renderTaskDefinition(this.taskDefinitionProps);
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      family: spec.family,
+      cpu: spec.cpu,
+      memory: spec.memory,
+      networkMode: spec.networkMode,
+      requiresCompatibilities: spec.requiresCompatibilities,
+      runtimePlatform: spec.runtimePlatform,
+      executionRoleArn: spec.executionRoleArn,
+      taskRoleArn: spec.taskRoleArn,
+      containerDefinitions: JSON.stringify(spec.containerDefinitions),
+      volume: spec.volumes,
+    });
+
+    const serviceName = props.serviceName ?? "ghost-blog";
+    this.service = new EcsService(this, "service", {
+      name: serviceName,
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: props.desiredCount ?? 1,
+      deploymentController: { type: "CODE_DEPLOY" },
+      capacityProviderStrategy: strategy,
+      platformVersion: "LATEST",
+      loadBalancer: [
+        { targetGroupArn: props.targetGroupArn, containerName: GHOST_CONTAINER_NAME, containerPort: this.containerPort },
+      ],
+      networkConfiguration: {
+        subnets: props.subnetIds,
+        securityGroups: [props.securityGroupId],
+        assignPublicIp: props.assignPublicIp,
+      },
+      healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 120,
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      // CodeDeploy owns the task definition and target group after its first deployment;
+      // autoscaling owns the desired count.
+      lifecycle: { ignoreChanges: ["task_definition", "load_balancer", "desired_count"] },
+      // The strategy names providers that must be attached to the cluster first; tasks need their
+      // role policies (secrets, EFS mount) from the first start.
+      dependsOn: [capacityProviders, ...rolePolicies, ...(props.dependsOn ?? [])],
+    });
+
+    const target = new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${this.cluster.name}/${this.service.name}`,
+      minCapacity: props.minCount ?? 1,
+      maxCapacity: props.maxCount ?? 1,
+    });
+    new AppautoscalingPolicy(this, "cpu-scaling", {
+      name: `${props.namePrefix}-ghost-cpu`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: target.serviceNamespace,
+      scalableDimension: target.scalableDimension,
+      resourceId: target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        targetValue: props.cpuTargetPercent ?? 75,
+        scaleInCooldown: props.scaleInCooldownSeconds ?? 60,
+        scaleOutCooldown: props.scaleOutCooldownSeconds ?? 60,
+      },
+    });
+
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+    this.serviceName = this.service.name;
+    this.taskDefinitionArn = this.taskDefinition.arn;
+    this.taskDefinitionFamily = this.taskDefinition.family;
+    this.logGroupName = logGroup.name;
+    this.logGroupArn = logGroup.arn;
+  }
+
+  /** Exactly what the task needs: the agent reads the given secrets, Ghost mounts its access point. */
+  private grantRoles(props: GhostServiceProps): IamRolePolicy[] {
+    const policies: IamRolePolicy[] = [];
+    if (props.secretArns.length > 0) {
+      const secretsPolicy = new IamRolePolicy(this, "execution-secrets-policy", {
+        name: `${props.namePrefix}-ghost-secrets`,
+        role: props.executionRole.name,
+        policy: policyDocument([{ Action: ["secretsmanager:GetSecretValue"], Resource: props.secretArns }]),
+      });
+      policies.push(secretsPolicy);
+    }
+    const efsPolicy = new IamRolePolicy(this, "task-efs-policy", {
+      name: `${props.namePrefix}-ghost-efs`,
+      role: props.taskRole.name,
+      policy: policyDocument([
+        {
+          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          Resource: props.efs.fileSystemArn,
+          Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": props.efs.accessPointArn } },
+        },
+      ]),
+    });
+    return [...policies, efsPolicy];
+  }
+}

@@ -1,0 +1,109 @@
+import { Construct } from "constructs";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { denyInsecureTransport, policyDocument } from "./iam";
+
+/** Ghost's container user (uid/gid 1000 in the official image). */
+const GHOST_UID = 1000;
+const GHOST_GID = 1000;
+
+export interface StorageProps {
+  /** Prefix of every resource name, e.g. "ghost-prod". */
+  readonly namePrefix: string;
+  /** Private subnets; one mount target is created in each (one per AZ). */
+  readonly subnetIds: string[];
+  /** Security group of the mount targets (lets the Ghost tasks in on NFS, 2049). */
+  readonly securityGroupId: string;
+  /** ARN of the ECS task role: the only principal the file-system policy lets mount. */
+  readonly taskRoleArn: string;
+  /** EFS performance mode. @default "generalPurpose" */
+  readonly performanceMode?: "generalPurpose" | "maxIO";
+  /** EFS throughput mode. @default "bursting" */
+  readonly throughputMode?: "bursting" | "elastic";
+  /** Move files not read for this long to Infrequent Access, e.g. "AFTER_30_DAYS". @default undefined (no lifecycle policy) */
+  readonly transitionToIa?: string;
+  /** Customer-managed KMS key ARN for encryption at rest. @default undefined (the AWS-managed `aws/elasticfilesystem` key; encryption is always on) */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * Encrypted EFS file system for Ghost's content directory, reachable only through one access
+ * point (rooted at /ghost-data, owned by Ghost's uid/gid), only over TLS and only by the task role.
+ *
+ * The ECS volume must therefore use `transitEncryption: "ENABLED"` and
+ * `authorizationConfig: { accessPointId, iam: "ENABLED" }`.
+ */
+export class Storage extends Construct {
+  readonly fileSystem: EfsFileSystem;
+  readonly fileSystemId: string;
+  readonly fileSystemArn: string;
+  readonly accessPointId: string;
+  readonly accessPointArn: string;
+  /** Mount targets, so the ECS service can depend on them (a task cannot mount before they exist). */
+  readonly mountTargets: EfsMountTarget[];
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    if (props.subnetIds.length === 0) throw new Error("Storage: subnetIds must not be empty");
+    const name = `${props.namePrefix}-ghost-content`;
+
+    this.fileSystem = new EfsFileSystem(this, "file-system", {
+      creationToken: name,
+      encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      performanceMode: props.performanceMode ?? "generalPurpose",
+      throughputMode: props.throughputMode ?? "bursting",
+      lifecyclePolicy: props.transitionToIa ? [{ transitionToIa: props.transitionToIa }] : undefined,
+      // The EFS console lists file systems by their Name tag.
+      tags: { Name: name },
+    });
+    this.fileSystemId = this.fileSystem.id;
+    this.fileSystemArn = this.fileSystem.arn;
+
+    new EfsBackupPolicy(this, "backup-policy", {
+      fileSystemId: this.fileSystem.id,
+      backupPolicy: { status: "ENABLED" },
+    });
+
+    this.mountTargets = props.subnetIds.map(
+      (subnetId, index) =>
+        new EfsMountTarget(this, `mount-target-${index}`, {
+          fileSystemId: this.fileSystem.id,
+          subnetId,
+          securityGroups: [props.securityGroupId],
+        }),
+    );
+
+    const accessPoint = new EfsAccessPoint(this, "access-point", {
+      fileSystemId: this.fileSystem.id,
+      rootDirectory: {
+        path: "/ghost-data",
+        // EFS creates the directory on first use, owned by Ghost so it can write its content.
+        creationInfo: { ownerUid: GHOST_UID, ownerGid: GHOST_GID, permissions: "755" },
+      },
+      // Every NFS request through the access point runs as Ghost's user, whatever the client says.
+      posixUser: { uid: GHOST_UID, gid: GHOST_GID },
+      tags: { Name: `${name}-ap` },
+    });
+    this.accessPointId = accessPoint.id;
+    this.accessPointArn = accessPoint.arn;
+
+    new EfsFileSystemPolicy(this, "policy", {
+      fileSystemId: this.fileSystem.id,
+      policy: policyDocument([
+        denyInsecureTransport([this.fileSystemArn]),
+        {
+          Sid: "AllowGhostTaskThroughAccessPoint",
+          Principal: { AWS: props.taskRoleArn },
+          // No ClientRootAccess: the access point already maps every request to uid 1000.
+          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          Resource: this.fileSystemArn,
+          Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArn } },
+        },
+      ]),
+    });
+  }
+}
