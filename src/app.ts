@@ -10,6 +10,8 @@ export interface BuildAppOptions {
   readonly project?: ProjectInput;
   /** @default read from GHOST_LOCAL_* environment variables */
   readonly local?: LocalMode;
+  /** The bootstrap stack's local state file. @default "terraform.<project>-state.tfstate" in the working directory */
+  readonly stateStackStatePath?: string;
 }
 
 /** Environment stack name: `<project>-<environment>`. */
@@ -25,6 +27,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): { stateStack:
     project: project.project,
     state: project.state,
     local,
+    localStatePath: options.stateStackStatePath,
   });
   const environmentStacks = project.environments.map(
     (config) =>

@@ -55,8 +55,9 @@ const SECTION_DEFAULTS: Omit<GhostConfig, "project" | "environment" | "region" |
     databaseName: "ghost",
     username: "ghost",
   },
-  registry: { repositoryName: "ghost", imageTagMutability: "MUTABLE", keepImages: 10 },
-  pipelines: { repositoryName: "ghost-blog", branch: "main" },
+  // Repository names default to "<project>-<environment>[-blog]" (see resolveEnvironment).
+  registry: { repositoryName: "", imageTagMutability: "MUTABLE", keepImages: 10 },
+  pipelines: { repositoryName: "", branch: "main" },
   alerts: { emails: [] },
   logs: { retentionDays: 30 },
 };
@@ -85,8 +86,12 @@ export function resolveEnvironment(input: GhostEnvironmentInput, project: string
   const vpcCidr = input.network?.vpcCidr ?? "10.0.0.0/16";
   const derived = deriveSubnetCidrs(vpcCidr, availabilityZones.length);
   const sections = mergeDefaults(SECTION_DEFAULTS, input);
+  const prefix = `${input.project ?? project}-${input.environment}`;
   return {
     ...sections,
+    // Per-environment names, so two environments can share one account.
+    registry: { ...sections.registry, repositoryName: input.registry?.repositoryName ?? prefix },
+    pipelines: { ...sections.pipelines, repositoryName: input.pipelines?.repositoryName ?? `${prefix}-blog` },
     project: input.project ?? project,
     environment: input.environment,
     region,

@@ -135,7 +135,7 @@ export interface DatabaseConfig {
 }
 
 export interface RegistryConfig {
-  /** ECR repository name. @default "ghost" (the tutorial's) */
+  /** ECR repository name. @default "<project>-<environment>" (the tutorial's is "ghost"; one per environment avoids clashes) */
   readonly repositoryName: string;
   /** Tag mutability; the deploy pipeline follows the moving `latest` tag, so MUTABLE. @default "MUTABLE" */
   readonly imageTagMutability: ImageTagMutability;
@@ -144,7 +144,7 @@ export interface RegistryConfig {
 }
 
 export interface PipelinesConfig {
-  /** CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef). @default "ghost-blog" */
+  /** CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef). @default "<project>-<environment>-blog" (the tutorial's is "ghost-blog") */
   readonly repositoryName: string;
   /** Branch whose pushes build and deploy. @default "main" */
   readonly branch: string;

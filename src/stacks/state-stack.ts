@@ -11,6 +11,8 @@ export interface StateStackProps {
   readonly state: StateConfig;
   /** @default undefined (real AWS) */
   readonly local?: LocalMode;
+  /** Where the bootstrap stack keeps its own (local) state. @default "terraform.<stack>.tfstate" in the working directory */
+  readonly localStatePath?: string;
 }
 
 /** Name of the bootstrap stack that owns the state bucket and the lock table. */
@@ -29,7 +31,7 @@ export class StateStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id);
-    new LocalBackend(this, {});
+    new LocalBackend(this, { path: props.localStatePath });
     ghostAwsProvider(this, {
       region: props.state.region,
       tags: { Project: props.project, Purpose: "terraform-state" },

@@ -1,0 +1,771 @@
+/** Specification of the typed configuration: defaults, the declared environments and every validation rule. */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, GhostEnvironmentInput, loadProject, namePrefix, ProjectInput } from "../src/config";
+import { resolveEnvironment, resolveProject } from "../src/config/defaults";
+
+/** A small valid project with one environment "dev"; `overrides` replace fields of that environment. */
+function withDev(overrides: Partial<GhostEnvironmentInput> = {}, top: Partial<ProjectInput> = {}): ProjectInput {
+  return { project: "ghost", ...top, environments: [{ environment: "dev", ...overrides }] };
+}
+
+/** The problems `loadProject` reports; fails the test unless it throws a ConfigError. */
+function problemsOf(input: ProjectInput): string[] {
+  try {
+    loadProject(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected loadProject to throw a ConfigError, but the configuration was accepted");
+}
+
+/**
+ * Expects exactly one problem `<where>: <field> = <JSON value>: ...` that names what is allowed,
+ * and `total` problems in all (other rules must not fire by accident).
+ */
+function expectProblem(input: ProjectInput, where: string, field: string, value: unknown, allowed: string, total = 1): string[] {
+  const problems = problemsOf(input);
+  const head = `${where}: ${field} = ${JSON.stringify(value)}: `;
+  const matching = problems.filter((problem) => problem.startsWith(head) && problem.slice(head.length).includes(allowed));
+  expect({ problems, matching: matching.length }).toEqual({ problems, matching: 1 });
+  expect(problems).toHaveLength(total);
+  return problems;
+}
+
+/** Three valid /24s per kind for the default three AZs of eu-west-2 in 10.0.0.0/16. */
+const PUBLIC = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
+const PRIVATE = ["10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24"];
+
+describe("resolveEnvironment (defaults)", () => {
+  const config = resolveEnvironment({ environment: "dev" }, "ghost");
+
+  it("takes the project, environment and default region", () => {
+    expect(config).toMatchObject({ project: "ghost", environment: "dev", region: "eu-west-2", tags: {} });
+  });
+
+  it("defaults the availability zones to <region>a, b and c", () => {
+    expect(config.availabilityZones).toEqual(["eu-west-2a", "eu-west-2b", "eu-west-2c"]);
+    expect(resolveEnvironment({ environment: "dev", region: "us-east-1" }, "ghost").availabilityZones).toEqual([
+      "us-east-1a",
+      "us-east-1b",
+      "us-east-1c",
+    ]);
+  });
+
+  it("fills the network defaults, with subnets derived from 10.0.0.0/16 for three AZs", () => {
+    expect(config.network).toEqual({
+      vpcCidr: "10.0.0.0/16",
+      publicSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
+      privateSubnetCidrs: ["10.0.96.0/19", "10.0.128.0/19", "10.0.160.0/19"],
+      natGateways: "single",
+      flowLogs: true,
+    });
+  });
+
+  it("fills the load balancer defaults (HTTP only, test listener on 8080 closed to everyone)", () => {
+    expect(config.loadBalancer).toEqual({
+      deletionProtection: false,
+      accessLogs: false,
+      testListenerPort: 8080,
+      testListenerCidrs: [],
+      healthCheckPath: "/ghost/api/admin/site/",
+      deregistrationDelaySeconds: 30,
+    });
+    expect(config.loadBalancer.certificateArn).toBeUndefined();
+  });
+
+  it("fills the storage defaults", () => {
+    expect(config.storage).toEqual({ performanceMode: "generalPurpose", throughputMode: "bursting", transitionToIa: "AFTER_30_DAYS" });
+  });
+
+  it("fills the service defaults (one 256/512 x86 task on FARGATE, CPU target 75)", () => {
+    expect(config.service).toEqual({
+      serviceName: "ghost-blog",
+      cpu: 256,
+      memory: 512,
+      cpuArchitecture: "X86_64",
+      ghostImage: "ghost:5-alpine",
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 1,
+      cpuTargetPercent: 75,
+      scaleInCooldownSeconds: 60,
+      scaleOutCooldownSeconds: 60,
+      healthCheckGracePeriodSeconds: 120,
+      capacityProvider: "FARGATE",
+    });
+    expect(config.service.siteUrl).toBeUndefined();
+  });
+
+  it("fills the database defaults (MySQL 8.0 on db.t4g.micro)", () => {
+    expect(config.database).toEqual({
+      engine: "mysql",
+      instanceClass: "db.t4g.micro",
+      engineVersion: "8.0",
+      allocatedStorageGb: 20,
+      maxAllocatedStorageGb: 100,
+      multiAz: false,
+      deletionProtection: false,
+      backupRetentionDays: 7,
+      databaseName: "ghost",
+      username: "ghost",
+    });
+  });
+
+  it("fills the registry, pipelines, alerts and logs defaults, naming the repositories per environment", () => {
+    expect(config.registry).toEqual({ repositoryName: "ghost-dev", imageTagMutability: "MUTABLE", keepImages: 10 });
+    expect(config.pipelines).toEqual({ repositoryName: "ghost-dev-blog", branch: "main" });
+    expect(config.alerts).toEqual({ emails: [] });
+    expect(config.logs).toEqual({ retentionDays: 30 });
+  });
+
+  it("lets input values win over defaults", () => {
+    const custom = resolveEnvironment(
+      { environment: "dev", region: "us-east-1", network: { natGateways: "none", flowLogs: false }, logs: { retentionDays: 14 } },
+      "ghost",
+    );
+    expect(custom.region).toBe("us-east-1");
+    expect(custom.network.natGateways).toBe("none");
+    expect(custom.network.flowLogs).toBe(false);
+    expect(custom.logs.retentionDays).toBe(14);
+  });
+
+  it("lets an environment override the project name, which then prefixes its repository names", () => {
+    const custom = resolveEnvironment({ environment: "dev", project: "blog" }, "ghost");
+    expect(custom.project).toBe("blog");
+    expect(custom.registry.repositoryName).toBe("blog-dev");
+    expect(custom.pipelines.repositoryName).toBe("blog-dev-blog");
+  });
+
+  it("keeps explicit repository names and the other registry defaults", () => {
+    const custom = resolveEnvironment(
+      { environment: "dev", registry: { repositoryName: "ghost" }, pipelines: { repositoryName: "ghost-blog" } },
+      "ghost",
+    );
+    expect(custom.registry).toEqual({ repositoryName: "ghost", imageTagMutability: "MUTABLE", keepImages: 10 });
+    expect(custom.pipelines).toEqual({ repositoryName: "ghost-blog", branch: "main" });
+  });
+
+  it("merges a partial section: only service.cpu given keeps the other service defaults", () => {
+    const service = resolveEnvironment({ environment: "dev", service: { cpu: 1024 } }, "ghost").service;
+    expect(service.cpu).toBe(1024);
+    expect(service).toMatchObject({ memory: 512, serviceName: "ghost-blog", ghostImage: "ghost:5-alpine", cpuTargetPercent: 75 });
+  });
+
+  it("keeps the default when an input field is undefined", () => {
+    expect(resolveEnvironment({ environment: "dev", service: { cpu: undefined } }, "ghost").service.cpu).toBe(256);
+  });
+
+  it("replaces arrays instead of merging them element-wise", () => {
+    const custom = resolveEnvironment(
+      {
+        environment: "dev",
+        availabilityZones: ["eu-west-2b", "eu-west-2c"],
+        loadBalancer: { testListenerCidrs: ["203.0.113.0/24"] },
+        alerts: { emails: ["ops@example.com"] },
+      },
+      "ghost",
+    );
+    expect(custom.availabilityZones).toEqual(["eu-west-2b", "eu-west-2c"]);
+    expect(custom.loadBalancer.testListenerCidrs).toEqual(["203.0.113.0/24"]);
+    expect(custom.alerts.emails).toEqual(["ops@example.com"]);
+  });
+
+  it("takes tags from the input", () => {
+    expect(resolveEnvironment({ environment: "dev", tags: { CostCenter: "blog" } }, "ghost").tags).toEqual({ CostCenter: "blog" });
+  });
+
+  it("derives one public and one private subnet per AZ from the VPC CIDR", () => {
+    const network = resolveEnvironment(
+      { environment: "dev", availabilityZones: ["eu-west-2a", "eu-west-2b"], network: { vpcCidr: "10.10.0.0/16" } },
+      "ghost",
+    ).network;
+    expect(network.publicSubnetCidrs).toEqual(["10.10.0.0/18", "10.10.64.0/18"]);
+    expect(network.privateSubnetCidrs).toEqual(["10.10.128.0/18", "10.10.192.0/18"]);
+  });
+
+  it("keeps explicit subnets and derives only the kind left out", () => {
+    const network = resolveEnvironment({ environment: "dev", network: { publicSubnetCidrs: PUBLIC } }, "ghost").network;
+    expect(network.publicSubnetCidrs).toEqual(PUBLIC);
+    expect(network.privateSubnetCidrs).toEqual(["10.0.96.0/19", "10.0.128.0/19", "10.0.160.0/19"]);
+  });
+
+  it("leaves the subnets empty when the VPC CIDR cannot be cut (validation then reports it)", () => {
+    const network = resolveEnvironment({ environment: "dev", network: { vpcCidr: "not-a-cidr" } }, "ghost").network;
+    expect(network.publicSubnetCidrs).toEqual([]);
+    expect(network.privateSubnetCidrs).toEqual([]);
+  });
+
+  it("does not leak one environment's overrides into the next one's defaults", () => {
+    resolveEnvironment({ environment: "a", service: { cpu: 4096, memory: 8192 }, tags: { A: "1" } }, "ghost");
+    const fresh = resolveEnvironment({ environment: "b" }, "ghost");
+    expect(fresh.service.cpu).toBe(256);
+    expect(fresh.service.memory).toBe(512);
+    expect(fresh.tags).toEqual({});
+  });
+});
+
+describe("resolveProject (state defaults)", () => {
+  it("defaults the project to ghost and the state to <project>-tfstate-<region>, <project>-tfstate-lock, no lock file", () => {
+    const project = resolveProject({ environments: [{ environment: "dev" }] });
+    expect(project.project).toBe("ghost");
+    expect(project.state).toEqual({
+      bucket: "ghost-tfstate-eu-west-2",
+      lockTable: "ghost-tfstate-lock",
+      region: "eu-west-2",
+      useLockfile: false,
+    });
+  });
+
+  it("takes the state region from the first environment and names the bucket after it and the project", () => {
+    const project = resolveProject({
+      project: "blog",
+      environments: [
+        { environment: "dev", region: "us-east-1" },
+        { environment: "prod", region: "eu-central-1" },
+      ],
+    });
+    expect(project.state).toEqual({ bucket: "blog-tfstate-us-east-1", lockTable: "blog-tfstate-lock", region: "us-east-1", useLockfile: false });
+    expect(project.environments.map((environment) => environment.project)).toEqual(["blog", "blog"]);
+  });
+
+  it("lets explicit state settings win", () => {
+    const state = resolveProject({
+      state: { bucket: "my-state", lockTable: "my-lock", region: "eu-west-1", useLockfile: true },
+      environments: [{ environment: "dev" }],
+    }).state;
+    expect(state).toEqual({ bucket: "my-state", lockTable: "my-lock", region: "eu-west-1", useLockfile: true });
+  });
+
+  it("falls back to eu-west-2 for the state when no environment is declared", () => {
+    expect(resolveProject({ environments: [] }).state.region).toBe("eu-west-2");
+  });
+});
+
+describe("namePrefix", () => {
+  it("joins project and environment with a hyphen", () => {
+    expect(namePrefix({ project: "ghost", environment: "prod" })).toBe("ghost-prod");
+  });
+});
+
+describe("declared environments (environments.ts)", () => {
+  const byName = (name: string) => {
+    const found = loadProject().environments.find((environment) => environment.environment === name);
+    if (!found) throw new Error(`no environment ${name}`);
+    return found;
+  };
+
+  it("validates: loadProject() does not throw and yields dev and prod", () => {
+    expect(() => loadProject()).not.toThrow();
+    expect(loadProject().environments.map((environment) => environment.environment)).toEqual(["dev", "prod"]);
+  });
+
+  it("keeps state in ghost-tfstate-eu-west-2 with the ghost-tfstate-lock table", () => {
+    expect(loadProject().state).toMatchObject({ bucket: "ghost-tfstate-eu-west-2", lockTable: "ghost-tfstate-lock", region: "eu-west-2" });
+  });
+
+  it("runs dev on SQLite with exactly one task and no NAT gateway", () => {
+    const dev = byName("dev");
+    expect(dev.database.engine).toBe("sqlite");
+    expect(dev.service).toMatchObject({ desiredCount: 1, minCount: 1, maxCount: 1 });
+    expect(dev.network.natGateways).toBe("none");
+    expect(dev.availabilityZones).toHaveLength(2);
+  });
+
+  it("runs prod in 3 AZs with a NAT gateway per AZ", () => {
+    const prod = byName("prod");
+    expect(prod.availabilityZones).toEqual(["eu-west-2a", "eu-west-2b", "eu-west-2c"]);
+    expect(prod.network.natGateways).toBe("per-az");
+    expect(prod.network.privateSubnetCidrs).toHaveLength(3);
+  });
+
+  it("runs prod on Multi-AZ MySQL 8 with deletion protection", () => {
+    expect(byName("prod").database).toMatchObject({ engine: "mysql", engineVersion: "8.0", multiAz: true, deletionProtection: true });
+  });
+
+  it("protects the prod load balancer from deletion and scales prod on CPU at 75 %", () => {
+    const prod = byName("prod");
+    expect(prod.loadBalancer.deletionProtection).toBe(true);
+    expect(prod.service.cpuTargetPercent).toBe(75);
+  });
+});
+
+describe("validateProject: names", () => {
+  it("accepts the small base input used by every rule below", () => {
+    expect(() => loadProject(withDev())).not.toThrow();
+  });
+
+  it("rejects a project name that is not lowercase letters, digits and single hyphens", () => {
+    // Explicit repository and bucket names, so the bad project name is not reported again through them.
+    const input = withDev({ registry: { repositoryName: "ghost" } }, { project: "Ghost_Blog", state: { bucket: "ghost-blog-state" } });
+    expectProblem(input, "dev", "project", "Ghost_Blog",
+      "must be lowercase letters, digits and single hyphens, starting with a letter");
+  });
+
+  it("rejects an environment name that is not lowercase letters, digits and single hyphens", () => {
+    expectProblem(withDev({ environment: "Dev--1", registry: { repositoryName: "ghost" } }), "Dev--1", "environment", "Dev--1",
+      "must be lowercase letters, digits and single hyphens, starting with a letter");
+  });
+
+  it("rejects an environment declared twice", () => {
+    expectProblem({ project: "ghost", environments: [{ environment: "dev" }, { environment: "dev" }] }, "dev", "environment", "dev",
+      "is declared twice; environment names must be unique");
+  });
+
+  it("rejects project + environment too long for a 32-character load balancer / target group name", () => {
+    const environment = "a".repeat(21); // "ghost-" + 21 = 27 characters, + "-green" = 33
+    expectProblem(withDev({ environment }), environment, "project + environment", `ghost-${environment}`,
+      `"ghost-${environment}-green" is too long: load balancer and target group names allow 32 characters, so project and environment together may have at most 25 characters`);
+  });
+
+  it("accepts project + environment of exactly 25 characters (a 32-character target group name)", () => {
+    expect(() => loadProject(withDev({ environment: "a".repeat(20) }))).not.toThrow();
+  });
+
+  it("rejects project + environment too long for a 64-character IAM role name", () => {
+    const environment = "a".repeat(39); // "ghost-" + 39 = 45, + "-codepipeline-deploy" = 65
+    const problems = expectProblem(withDev({ environment }), environment, "project + environment", `ghost-${environment}`,
+      `"ghost-${environment}-codepipeline-deploy" is too long: IAM role names allow 64 characters`, 2);
+    // The load balancer rule is stricter, so it always fires as well.
+    expect(problems.some((problem) => problem.includes("load balancer and target group names allow 32"))).toBe(true);
+  });
+
+  it.each(["Ghost", "g", "ghost//blog", "-ghost"])("rejects the ECR repository name %j", (repositoryName) => {
+    expectProblem(withDev({ registry: { repositoryName } }), "dev", "registry.repositoryName", repositoryName,
+      "must be 2-256 characters of lowercase letters and digits, separated by '.', '_', '-' or '/'");
+  });
+
+  it("accepts a namespaced ECR repository name", () => {
+    expect(() => loadProject(withDev({ registry: { repositoryName: "blog/ghost-app" } }))).not.toThrow();
+  });
+
+  it("rejects a CodeCommit repository name with a space", () => {
+    expectProblem(withDev({ pipelines: { repositoryName: "ghost blog" } }), "dev", "pipelines.repositoryName", "ghost blog",
+      "must be 1-100 characters of letters, digits, '.', '_' and '-'");
+  });
+
+  it.each(["release:1", "my branch", ""])("rejects the branch name %j", (branch) => {
+    expectProblem(withDev({ pipelines: { branch } }), "dev", "pipelines.branch", branch, "must be a valid git branch name");
+  });
+});
+
+describe("validateProject: region and availability zones", () => {
+  it("rejects a region that is not an AWS region code", () => {
+    expectProblem(withDev({ region: "Europe-West-2" }, { state: { region: "eu-west-2" } }), "dev", "region", "Europe-West-2",
+      "must be an AWS region code such as eu-west-2 or us-east-1");
+  });
+
+  it("rejects fewer than 2 availability zones", () => {
+    expectProblem(withDev({ availabilityZones: ["eu-west-2a"] }), "dev", "availabilityZones", ["eu-west-2a"],
+      "has 1 zone(s); at least 2 are required");
+  });
+
+  it("rejects a zone of another region", () => {
+    expectProblem(withDev({ availabilityZones: ["eu-west-2a", "eu-west-1b"] }), "dev", "availabilityZones[1]", "eu-west-1b",
+      "must be a zone of region eu-west-2, e.g. eu-west-2a");
+  });
+
+  it("rejects a repeated zone", () => {
+    expectProblem(withDev({ availabilityZones: ["eu-west-2a", "eu-west-2a"] }), "dev", "availabilityZones", ["eu-west-2a", "eu-west-2a"],
+      "must not repeat a zone");
+  });
+});
+
+describe("validateProject: network", () => {
+  it.each(["10.0.0/16", "10.0.0.1/16", "010.0.0.0/16"])("rejects the VPC CIDR %j", (vpcCidr) => {
+    expectProblem(withDev({ network: { vpcCidr, publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE } }), "dev", "network.vpcCidr", vpcCidr,
+      "must be an IPv4 CIDR a.b.c.d/n with host bits zero");
+  });
+
+  it.each([[12, "10.0.0.0/12"], [25, "10.0.0.0/25"]])("rejects a VPC prefix of /%d", (prefix, vpcCidr) => {
+    expectProblem(withDev({ network: { vpcCidr } }), "dev", "network.vpcCidr prefix length", prefix, "must be a whole number from 16 to 24");
+  });
+
+  it("rejects an unknown NAT gateway mode", () => {
+    expectProblem(withDev({ network: { natGateways: "multi" as any } }), "dev", "network.natGateways", "multi",
+      'must be one of "none", "single", "per-az"');
+  });
+
+  it("rejects a subnet list that does not have one CIDR per AZ", () => {
+    const two = PUBLIC.slice(0, 2);
+    expectProblem(withDev({ network: { publicSubnetCidrs: two } }), "dev", "network.publicSubnetCidrs", two,
+      "must list one CIDR per availability zone (3)");
+  });
+
+  it("rejects a subnet CIDR with bad syntax", () => {
+    expectProblem(withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.300/24"] } }), "dev",
+      "network.publicSubnetCidrs[2]", "10.0.2.300/24", "must be an IPv4 CIDR a.b.c.d/n with host bits zero");
+  });
+
+  it("rejects a subnet outside the VPC", () => {
+    expectProblem(withDev({ network: { publicSubnetCidrs: PUBLIC, privateSubnetCidrs: ["10.0.10.0/24", "10.1.11.0/24", "10.0.12.0/24"] } }), "dev",
+      "network.privateSubnetCidrs[1]", "10.1.11.0/24", "must lie inside the VPC CIDR 10.0.0.0/16");
+  });
+
+  it("rejects a subnet smaller than /28", () => {
+    expectProblem(withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/29"] } }), "dev",
+      "network.publicSubnetCidrs[2]", "10.0.2.0/29", "must be /28 or larger");
+  });
+
+  it("rejects overlapping subnets, naming both", () => {
+    // The third public /24 lies in the first derived private /19 (10.0.96.0/19).
+    expectProblem(withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.96.0/24"] } }), "dev",
+      "network.privateSubnetCidrs[0]", "10.0.96.0/19", "overlaps network.publicSubnetCidrs[2] (10.0.96.0/24); subnets must not overlap");
+  });
+
+  it("accepts explicit, disjoint subnets inside the VPC", () => {
+    expect(() => loadProject(withDev({ network: { publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE } }))).not.toThrow();
+  });
+});
+
+describe("validateProject: load balancer", () => {
+  it("rejects a certificate ARN that is not an ACM certificate ARN", () => {
+    const certificateArn = "arn:aws:iam::123456789012:server-certificate/blog";
+    expectProblem(withDev({ loadBalancer: { certificateArn } }), "dev", "loadBalancer.certificateArn", certificateArn,
+      "must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>");
+  });
+
+  it("accepts an ACM certificate ARN", () => {
+    const certificateArn = "arn:aws:acm:eu-west-2:123456789012:certificate/12345678-90ab-cdef-1234-567890abcdef";
+    expect(() => loadProject(withDev({ loadBalancer: { certificateArn } }))).not.toThrow();
+  });
+
+  it.each([0, 65536, 8080.5])("rejects the test listener port %j", (testListenerPort) => {
+    expectProblem(withDev({ loadBalancer: { testListenerPort } }), "dev", "loadBalancer.testListenerPort", testListenerPort,
+      "must be a whole number from 1 to 65535");
+  });
+
+  it.each([80, 443])("rejects test listener port %j (a production listener port)", (testListenerPort) => {
+    expectProblem(withDev({ loadBalancer: { testListenerPort } }), "dev", "loadBalancer.testListenerPort", testListenerPort,
+      "must not be 80 or 443 (the production listener's ports)");
+  });
+
+  it("rejects a test listener CIDR that is not a network CIDR", () => {
+    expectProblem(withDev({ loadBalancer: { testListenerCidrs: ["203.0.113.0/24", "203.0.113.5/24"] } }), "dev",
+      "loadBalancer.testListenerCidrs[1]", "203.0.113.5/24", "must be an IPv4 CIDR such as 203.0.113.0/24");
+  });
+
+  it("rejects a health check path without a leading slash", () => {
+    expectProblem(withDev({ loadBalancer: { healthCheckPath: "ghost/api/admin/site/" } }), "dev", "loadBalancer.healthCheckPath",
+      "ghost/api/admin/site/", "must start with '/'");
+  });
+
+  it.each([-1, 3601])("rejects a deregistration delay of %j seconds", (deregistrationDelaySeconds) => {
+    expectProblem(withDev({ loadBalancer: { deregistrationDelaySeconds } }), "dev", "loadBalancer.deregistrationDelaySeconds",
+      deregistrationDelaySeconds, "must be a whole number from 0 to 3600");
+  });
+});
+
+describe("validateProject: service", () => {
+  it("rejects a CPU size Fargate does not offer", () => {
+    expectProblem(withDev({ service: { cpu: 300 } }), "dev", "service.cpu", 300,
+      "must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192, 16384");
+  });
+
+  it("rejects a memory size that does not suit the CPU size, giving the range and step", () => {
+    expectProblem(withDev({ service: { cpu: 1024, memory: 1024 } }), "dev", "service.memory", 1024,
+      "with service.cpu 1024, Fargate allows 2048 to 8192 MiB in steps of 1024");
+  });
+
+  it("lists the allowed memory sizes for 256 CPU units, which have no single step", () => {
+    expectProblem(withDev({ service: { cpu: 256, memory: 1536 } }), "dev", "service.memory", 1536,
+      "with service.cpu 256, Fargate allows 512, 1024, 2048 MiB");
+  });
+
+  it("rejects an unknown CPU architecture", () => {
+    expectProblem(withDev({ service: { cpuArchitecture: "arm64" as any } }), "dev", "service.cpuArchitecture", "arm64",
+      'must be one of "X86_64", "ARM64"');
+  });
+
+  it("rejects an unknown capacity provider", () => {
+    expectProblem(withDev({ service: { capacityProvider: "SPOT" as any } }), "dev", "service.capacityProvider", "SPOT",
+      'must be one of "FARGATE", "FARGATE_SPOT"');
+  });
+
+  it("rejects FARGATE_SPOT with ARM64 tasks", () => {
+    expectProblem(withDev({ service: { capacityProvider: "FARGATE_SPOT", cpuArchitecture: "ARM64" } }), "dev", "service.capacityProvider",
+      "FARGATE_SPOT", "FARGATE_SPOT does not run ARM64 tasks; use FARGATE or X86_64");
+  });
+
+  it("rejects an empty Ghost image", () => {
+    expectProblem(withDev({ service: { ghostImage: "  " } }), "dev", "service.ghostImage", "  ", "must name a container image, e.g. ghost:5-alpine");
+  });
+
+  it("rejects a site URL without a scheme", () => {
+    expectProblem(withDev({ service: { siteUrl: "blog.example.com" } }), "dev", "service.siteUrl", "blog.example.com",
+      "must be an http(s) URL such as https://blog.example.com");
+  });
+
+  it("rejects a negative minimum count", () => {
+    expectProblem(withDev({ service: { minCount: -1 } }), "dev", "service.minCount", -1, "must be a whole number from 0 to 1000");
+  });
+
+  it("rejects a maximum count above 1000", () => {
+    expectProblem(withDev({ service: { maxCount: 1001 } }), "dev", "service.maxCount", 1001, "must be a whole number from 1 to 1000");
+  });
+
+  it("rejects a minimum count above the maximum", () => {
+    // desiredCount cannot lie between 3 and 2 either, so that rule fires too.
+    expectProblem(withDev({ service: { minCount: 3, maxCount: 2, desiredCount: 2 } }), "dev", "service.minCount", 3,
+      "must not exceed service.maxCount (2)", 2);
+  });
+
+  it("rejects a desired count above the maximum", () => {
+    expectProblem(withDev({ service: { desiredCount: 3, maxCount: 2 } }), "dev", "service.desiredCount", 3,
+      "must be a whole number from service.minCount (1) to service.maxCount (2)");
+  });
+
+  it("rejects a desired count below the minimum", () => {
+    expectProblem(withDev({ service: { minCount: 2, desiredCount: 1, maxCount: 3 } }), "dev", "service.desiredCount", 1,
+      "must be a whole number from service.minCount (2) to service.maxCount (3)");
+  });
+
+  it("rejects a fractional desired count", () => {
+    expectProblem(withDev({ service: { desiredCount: 1.5, maxCount: 2 } }), "dev", "service.desiredCount", 1.5,
+      "must be a whole number from service.minCount (1) to service.maxCount (2)");
+  });
+
+  it.each([0, 101])("rejects a CPU target of %j %%", (cpuTargetPercent) => {
+    expectProblem(withDev({ service: { cpuTargetPercent } }), "dev", "service.cpuTargetPercent", cpuTargetPercent, "must be a whole number from 1 to 100");
+  });
+
+  it("rejects a negative scale-in cooldown", () => {
+    expectProblem(withDev({ service: { scaleInCooldownSeconds: -1 } }), "dev", "service.scaleInCooldownSeconds", -1,
+      "must be a whole number from 0 to 3600");
+  });
+
+  it("rejects a scale-out cooldown above an hour", () => {
+    expectProblem(withDev({ service: { scaleOutCooldownSeconds: 3601 } }), "dev", "service.scaleOutCooldownSeconds", 3601,
+      "must be a whole number from 0 to 3600");
+  });
+
+  it("rejects a negative health check grace period", () => {
+    expectProblem(withDev({ service: { healthCheckGracePeriodSeconds: -5 } }), "dev", "service.healthCheckGracePeriodSeconds", -5,
+      "must be a whole number from 0 to 2147483647");
+  });
+
+  it("rejects SQLite with more than one desired task (two writers corrupt SQLite on EFS)", () => {
+    expectProblem(withDev({ database: { engine: "sqlite" }, service: { desiredCount: 2, maxCount: 2 } }), "dev", "database.engine", "sqlite",
+      'SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 2 and service.maxCount is 2; set both to 1 or use "mysql"');
+  });
+
+  it("rejects SQLite when autoscaling may add a second task", () => {
+    expectProblem(withDev({ database: { engine: "sqlite" }, service: { maxCount: 2 } }), "dev", "database.engine", "sqlite",
+      "SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 1 and service.maxCount is 2");
+  });
+
+  it("allows MySQL with several tasks", () => {
+    expect(() => loadProject(withDev({ service: { desiredCount: 2, maxCount: 4 } }))).not.toThrow();
+  });
+});
+
+describe("validateProject: database", () => {
+  it("rejects an unknown engine", () => {
+    expectProblem(withDev({ database: { engine: "postgres" as any } }), "dev", "database.engine", "postgres", 'must be one of "mysql", "sqlite"');
+  });
+
+  it.each(["5.7", "80", "8.0.x"])("rejects the MySQL engine version %j", (engineVersion) => {
+    expectProblem(withDev({ database: { engineVersion } }), "dev", "database.engineVersion", engineVersion,
+      "must be a MySQL 8 version such as 8.0 or 8.4: Ghost supports only MySQL 8 in production");
+  });
+
+  it("accepts a full MySQL 8 version", () => {
+    expect(() => loadProject(withDev({ database: { engineVersion: "8.4.3" } }))).not.toThrow();
+  });
+
+  it("rejects an instance class without the db. prefix", () => {
+    expectProblem(withDev({ database: { instanceClass: "t4g.micro" } }), "dev", "database.instanceClass", "t4g.micro",
+      "must be an RDS instance class such as db.t4g.micro");
+  });
+
+  it.each([19, 65537])("rejects %j GiB of allocated storage", (allocatedStorageGb) => {
+    expectProblem(withDev({ database: { allocatedStorageGb, maxAllocatedStorageGb: 70000 } }), "dev", "database.allocatedStorageGb",
+      allocatedStorageGb, "must be a whole number from 20 to 65536");
+  });
+
+  it("rejects a storage autoscaling ceiling below the allocated storage", () => {
+    expectProblem(withDev({ database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } }), "dev", "database.maxAllocatedStorageGb", 100,
+      "must be at least database.allocatedStorageGb (200)");
+  });
+
+  it.each([0, 36])("rejects a backup retention of %j days", (backupRetentionDays) => {
+    expectProblem(withDev({ database: { backupRetentionDays } }), "dev", "database.backupRetentionDays", backupRetentionDays,
+      "must be a whole number from 1 to 35");
+  });
+
+  it.each(["ghost-db", "1ghost", ""])("rejects the database name %j", (databaseName) => {
+    expectProblem(withDev({ database: { databaseName } }), "dev", "database.databaseName", databaseName,
+      "must be 1-64 letters, digits or '_', starting with a letter");
+  });
+
+  it.each(["1ghost", "ghost-user", "a".repeat(33)])("rejects the user name %j", (username) => {
+    expectProblem(withDev({ database: { username } }), "dev", "database.username", username,
+      "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)");
+  });
+
+  it.each(["admin", "Root", "rdsadmin"])("rejects the reserved user name %j", (username) => {
+    expectProblem(withDev({ database: { username } }), "dev", "database.username", username, "not a reserved name (admin, root, rdsadmin)");
+  });
+
+  it("does not apply the MySQL rules to SQLite", () => {
+    expect(() => loadProject(withDev({ database: { engine: "sqlite", engineVersion: "5.7", instanceClass: "none" } }))).not.toThrow();
+  });
+});
+
+describe("validateProject: storage", () => {
+  it("rejects an unknown performance mode", () => {
+    expectProblem(withDev({ storage: { performanceMode: "fast" as any } }), "dev", "storage.performanceMode", "fast",
+      'must be one of "generalPurpose", "maxIO"');
+  });
+
+  it("rejects an unknown throughput mode", () => {
+    expectProblem(withDev({ storage: { throughputMode: "provisioned" as any } }), "dev", "storage.throughputMode", "provisioned",
+      'must be one of "bursting", "elastic"');
+  });
+
+  it("rejects elastic throughput with maxIO", () => {
+    expectProblem(withDev({ storage: { performanceMode: "maxIO", throughputMode: "elastic" } }), "dev", "storage.throughputMode", "elastic",
+      "elastic throughput requires performanceMode generalPurpose");
+  });
+});
+
+describe("validateProject: logs, alerts, registry and tags", () => {
+  it("rejects a log retention CloudWatch Logs does not offer", () => {
+    expectProblem(withDev({ logs: { retentionDays: 10 } }), "dev", "logs.retentionDays", 10,
+      "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90");
+  });
+
+  it("rejects an alert address that is not an e-mail address", () => {
+    expectProblem(withDev({ alerts: { emails: ["ops@example.com", "ops.example.com"] } }), "dev", "alerts.emails[1]", "ops.example.com",
+      "must be an e-mail address");
+  });
+
+  it.each([0, 1001])("rejects keeping %j images", (keepImages) => {
+    expectProblem(withDev({ registry: { keepImages } }), "dev", "registry.keepImages", keepImages, "must be a whole number from 1 to 1000");
+  });
+
+  it("rejects an unknown image tag mutability", () => {
+    expectProblem(withDev({ registry: { imageTagMutability: "mutable" as any } }), "dev", "registry.imageTagMutability", "mutable",
+      'must be one of "MUTABLE", "IMMUTABLE"');
+  });
+
+  it.each(["aws:owner", "AWS:Owner"])("rejects the tag key %j (the aws: prefix is reserved)", (key) => {
+    expectProblem(withDev({ tags: { [key]: "me" } }), "dev", `tags.${key}`, key, "tag keys must be 1-128 characters and must not start with aws:");
+  });
+
+  it("rejects a tag key longer than 128 characters", () => {
+    const key = "k".repeat(129);
+    expectProblem(withDev({ tags: { [key]: "v" } }), "dev", `tags.${key}`, key, "tag keys must be 1-128 characters");
+  });
+
+  it("rejects a tag value longer than 256 characters", () => {
+    const value = "v".repeat(257);
+    expectProblem(withDev({ tags: { Owner: value } }), "dev", "tags.Owner", value, "tag values must be at most 256 characters");
+  });
+
+  it("accepts a 256-character tag value", () => {
+    expect(() => loadProject(withDev({ tags: { Owner: "v".repeat(256) } }))).not.toThrow();
+  });
+});
+
+describe("validateProject: state", () => {
+  const S3_CHARACTERS = "must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit";
+
+  it.each([
+    ["an uppercase letter", "Ghost-tfstate", S3_CHARACTERS],
+    ["fewer than 3 characters", "gh", S3_CHARACTERS],
+    ["more than 63 characters", "g".repeat(64), S3_CHARACTERS],
+    ["a trailing hyphen", "ghost-tfstate-", S3_CHARACTERS],
+    ["the form of an IP address", "192.168.10.20", "must not be formatted as an IP address"],
+    ["two adjacent periods", "ghost..tfstate", "must not contain two adjacent periods"],
+    ["the reserved prefix xn--", "xn--ghost-tfstate", "must not use a prefix or suffix AWS reserves"],
+    ["the reserved prefix sthree-", "sthree-ghost", "must not use a prefix or suffix AWS reserves"],
+    ["the reserved suffix -s3alias", "ghost-s3alias", "must not use a prefix or suffix AWS reserves"],
+  ])("rejects a state bucket name with %s", (_why, bucket, allowed) => {
+    expectProblem(withDev({}, { state: { bucket } }), "state", "bucket", bucket, allowed);
+  });
+
+  it.each(["ab", "ghost lock", "g".repeat(256)])("rejects the lock table name %j", (lockTable) => {
+    expectProblem(withDev({}, { state: { lockTable } }), "state", "lockTable", lockTable,
+      "must be 3-255 characters of letters, digits, '_', '-' and '.'");
+  });
+
+  it("rejects a state region that is not an AWS region code", () => {
+    expectProblem(withDev({}, { state: { region: "eu-west" } }), "state", "region", "eu-west", "must be an AWS region code such as eu-west-2");
+  });
+
+  it("rejects a project without environments", () => {
+    expect(problemsOf({ project: "ghost", environments: [] })).toEqual(["project: environments = []: declare at least one environment"]);
+  });
+});
+
+describe("ConfigError", () => {
+  const input: ProjectInput = {
+    project: "ghost",
+    environments: [
+      { environment: "dev", service: { cpu: 300 }, logs: { retentionDays: 10 } },
+      { environment: "prod", database: { backupRetentionDays: 0 } },
+    ],
+  };
+
+  it("lists every problem of every environment at once", () => {
+    expect(problemsOf(input)).toEqual([
+      expect.stringMatching(/^dev: service\.cpu = 300: /),
+      expect.stringMatching(/^dev: logs\.retentionDays = 10: /),
+      expect.stringMatching(/^prod: database\.backupRetentionDays = 0: /),
+    ]);
+  });
+
+  it('has a message starting "Invalid configuration (3 problems)" with one line per problem', () => {
+    let error: unknown;
+    try {
+      loadProject(input);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.name).toBe("ConfigError");
+    expect(configError.message.startsWith("Invalid configuration (3 problems):\n")).toBe(true);
+    expect(configError.message.split("\n").slice(1)).toEqual(configError.problems.map((problem) => `  - ${problem}`));
+  });
+
+  it('says "1 problem" in the singular', () => {
+    expect(new ConfigError(["x"]).message).toBe("Invalid configuration (1 problem):\n  - x");
+  });
+});
+
+describe("synthesizeOrExit", () => {
+  const root = path.resolve(__dirname, "..");
+
+  it("exits 1 with the problems on stderr and no stack trace when the configuration is invalid", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "ghost-config-synth-"));
+    try {
+      const script = [
+        "const { PROJECT } = require('./src/config/environments');",
+        "const dev = PROJECT.environments[0];",
+        "dev.service = { ...dev.service, cpu: 300 };",
+        "const { App } = require('cdktf');",
+        `require('./src/app').synthesizeOrExit(new App({ outdir: ${JSON.stringify(outdir)} }));`,
+      ].join("\n");
+      const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", script], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(result.error).toBeUndefined();
+      expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 1 });
+      expect(result.stderr).toContain("Invalid configuration (1 problem):");
+      expect(result.stderr).toContain("dev: service.cpu = 300: must be a Fargate CPU size");
+      expect(result.stderr).not.toContain("    at ");
+      // Nothing synthesized: no file anywhere under the output directory.
+      const files = fs.readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      expect(files.map((entry) => entry.name)).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
