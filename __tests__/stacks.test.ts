@@ -1,0 +1,203 @@
+/** The stacks as main.ts wires them: bootstrap state stack and one stack per environment. */
+import { App, Testing } from "cdktf";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { buildApp } from "../src/app";
+import { PROJECT } from "../src/config/environments";
+import { GhostEnvironmentInput, ProjectInput } from "../src/config";
+import { LocalMode, LOCAL_SERVICES } from "../src/local/mode";
+import { MULTIPLE_INSTANCES_WARNING } from "../src/stacks/ghost-stack";
+import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
+
+const LOCAL: LocalMode = { s3Endpoint: "http://127.0.0.1:1", dynamodbEndpoint: "http://127.0.0.1:2", accessKey: "S3RVER", secretKey: "S3RVER" };
+
+function synthAll(project: ProjectInput, local?: LocalMode) {
+  const app = Testing.app();
+  const stacks = buildApp(app, { project, local });
+  const synth = (stack: (typeof stacks.environmentStacks)[number] | typeof stacks.stateStack) => {
+    const text = Testing.synth(stack);
+    return { text, json: JSON.parse(text) as SynthJson };
+  };
+  return { app, stacks, synth };
+}
+
+function withEnvironment(overrides: Partial<GhostEnvironmentInput>): ProjectInput {
+  return { ...PROJECT, environments: [{ ...PROJECT.environments[0], ...overrides } as GhostEnvironmentInput] };
+}
+
+describe("StateStack (bootstrap)", () => {
+  const { stacks, synth } = synthAll(PROJECT, undefined);
+  const { text, json } = synth(stacks.stateStack);
+
+  it("keeps its own state in a local backend", () => {
+    expect(Object.keys(json.terraform?.backend ?? {})).toEqual(["local"]);
+  });
+
+  it("creates the state bucket named in the config, versioned and never public", () => {
+    expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
+    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ bucket: PROJECT.state!.bucket, lifecycle: { prevent_destroy: true } });
+  });
+
+  it("encrypts the bucket by default and expires noncurrent state versions", () => {
+    const encryption = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(encryption.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+    const lifecycle = onlyResource(json, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle.rule[0].noncurrent_version_expiration[0].noncurrent_days).toBe(90);
+  });
+
+  it("denies every request to the bucket that does not use TLS", () => {
+    const policy = parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy);
+    expect(policy.Statement).toContainEqual(expect.objectContaining({
+      Effect: "Deny", Action: ["*"], Condition: { Bool: { "aws:SecureTransport": "false" } },
+    }));
+  });
+
+  it("creates the lock table: LockID hash key, on demand, PITR, encrypted, kept on destroy", () => {
+    expect(text).toHaveResourceWithProperties(DynamodbTable, {
+      name: PROJECT.state!.lockTable,
+      hash_key: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      billing_mode: "PAY_PER_REQUEST",
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+});
+
+describe("GhostStack backend and provider", () => {
+  it("stores each environment's state in the bootstrap bucket under its own key, locked by the table, encrypted", () => {
+    const { stacks, synth } = synthAll(PROJECT, undefined);
+    const keys = stacks.environmentStacks.map((stack) => {
+      const backend = synth(stack).json.terraform!.backend.s3;
+      expect(backend).toMatchObject({
+        bucket: PROJECT.state!.bucket,
+        region: PROJECT.state!.region,
+        dynamodb_table: PROJECT.state!.lockTable,
+        encrypt: true,
+      });
+      expect(backend.use_lockfile).toBeUndefined();
+      expect(backend.endpoints).toBeUndefined();
+      return backend.key;
+    });
+    expect(keys).toEqual(["ghost/dev/terraform.tfstate", "ghost/prod/terraform.tfstate"]);
+  });
+
+  it("adds use_lockfile next to DynamoDB locking when state.useLockfile is set", () => {
+    const { stacks, synth } = synthAll({ ...PROJECT, state: { ...PROJECT.state, useLockfile: true } }, undefined);
+    const backend = synth(stacks.environmentStacks[0]).json.terraform!.backend.s3;
+    expect(backend).toMatchObject({ use_lockfile: true, dynamodb_table: PROJECT.state!.lockTable });
+  });
+
+  it("in local mode points the backend at the local endpoints with dummy credentials and skip flags", () => {
+    const { stacks, synth } = synthAll(PROJECT, LOCAL);
+    const backend = synth(stacks.environmentStacks[0]).json.terraform!.backend.s3;
+    expect(backend).toMatchObject({
+      endpoints: { s3: LOCAL.s3Endpoint, dynamodb: LOCAL.dynamodbEndpoint },
+      access_key: "S3RVER",
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      skip_s3_checksum: true,
+    });
+  });
+
+  it("in local mode with one emulator endpoint points every provider service at it", () => {
+    const endpoint = "http://127.0.0.1:5000";
+    const { stacks, synth } = synthAll(PROJECT, { ...LOCAL, s3Endpoint: endpoint, dynamodbEndpoint: endpoint, endpoint });
+    const provider = synth(stacks.environmentStacks[0]).json.provider!.aws[0];
+    expect(Object.keys(provider.endpoints[0]).sort()).toEqual([...LOCAL_SERVICES].sort());
+    expect(new Set(Object.values(provider.endpoints[0]))).toEqual(new Set([endpoint]));
+    expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
+  });
+
+  it("tags every resource with project, environment and the configured tags", () => {
+    const { stacks, synth } = synthAll(PROJECT, undefined);
+    const provider = synth(stacks.environmentStacks[0]).json.provider!.aws[0];
+    expect(provider.default_tags[0].tags).toEqual({ Project: "ghost", Environment: "dev", ManagedBy: "cdktf", CostCenter: "ghost-dev" });
+    expect(provider.access_key).toBeUndefined();
+  });
+
+  it("uses no data source, so a plan needs no AWS credentials or network", () => {
+    const { stacks, synth } = synthAll(PROJECT, undefined);
+    for (const stack of [stacks.stateStack, ...stacks.environmentStacks]) {
+      expect(synth(stack).json.data).toBeUndefined();
+    }
+  });
+});
+
+describe("GhostStack prod topology (the tutorial's)", () => {
+  const { stacks, synth } = synthAll(PROJECT, undefined);
+  const prod = stacks.environmentStacks.find((stack) => stack.node.id === "ghost-prod")!;
+  const { text, json } = synth(prod);
+
+  it("spreads public and private subnets over three AZs", () => {
+    const zones = Object.values(resourcesOfType(json, "aws_subnet")).map((subnet) => subnet.availability_zone);
+    expect(zones.sort()).toEqual(["eu-west-2a", "eu-west-2a", "eu-west-2b", "eu-west-2b", "eu-west-2c", "eu-west-2c"]);
+  });
+
+  it("has the blue and green target groups", () => {
+    expect(Object.values(resourcesOfType(json, "aws_lb_target_group")).map((tg) => tg.name).sort()).toEqual(["ghost-prod-blue", "ghost-prod-green"]);
+    expect(text).toHaveResource(LbTargetGroup);
+  });
+
+  it("runs the ghost-blog service under the CODE_DEPLOY controller", () => {
+    expect(text).toHaveResourceWithProperties(EcsService, { name: "ghost-blog", deployment_controller: { type: "CODE_DEPLOY" } });
+  });
+
+  it("scales on average CPU at 75 %", () => {
+    expect(text).toHaveResourceWithProperties(AppautoscalingPolicy, {
+      target_tracking_scaling_policy_configuration: expect.objectContaining({ target_value: 75 }),
+    });
+  });
+
+  it("uses RDS MySQL and gives Ghost the password only as a secret", () => {
+    const containers = JSON.parse(onlyResource(json, "aws_ecs_task_definition").container_definitions);
+    const names = (list: { name: string }[]) => list.map((entry) => entry.name);
+    expect(names(containers[0].environment)).toContain("database__connection__host");
+    expect(names(containers[0].environment)).not.toContain("database__connection__password");
+    expect(names(containers[0].secrets)).toEqual(["database__connection__password"]);
+  });
+
+  it("exposes the documented outputs", () => {
+    expect(Object.keys(json.output ?? {})).toEqual(expect.arrayContaining([
+      "alb_dns_name", "site_url", "ecr_repository_url", "cluster_name", "service_name",
+      "efs_file_system_id", "efs_access_point_id", "log_group_name",
+    ]));
+  });
+});
+
+describe("GhostStack single-instance warning", () => {
+  const warnings = (project: ProjectInput) => {
+    const { stacks } = synthAll(project, undefined);
+    return stacks.environmentStacks[0].node.metadata
+      .filter((entry) => entry.type === "@cdktf/warn")
+      .map((entry) => entry.data);
+  };
+
+  it("warns at synth when more than one Ghost task can run", () => {
+    const project = withEnvironment({ database: { engine: "mysql" }, service: { maxCount: 2 } });
+    expect(warnings(project)).toEqual([MULTIPLE_INSTANCES_WARNING]);
+  });
+
+  it("stays quiet with one task", () => {
+    expect(warnings(PROJECT)).toEqual([]);
+  });
+});
+
+describe("buildApp", () => {
+  it("refuses an invalid configuration before building any stack", () => {
+    const app = new App({ outdir: "/tmp/never-written" });
+    expect(() => buildApp(app, { project: withEnvironment({ service: { cpu: 300 } }) })).toThrow(/dev: service\.cpu = 300/);
+    expect(app.node.children).toHaveLength(0);
+  });
+});
