@@ -12,7 +12,7 @@ export class YamlDecimal {
   }
 }
 
-export type YamlValue = string | number | boolean | YamlDecimal | YamlValue[] | { readonly [key: string]: YamlValue };
+type Scalar = string | number | boolean | YamlDecimal;
 
 const INDENT = "  ";
 
@@ -22,7 +22,7 @@ const PLAIN = /^[A-Za-z0-9_<./][A-Za-z0-9_<>./ :-]*$/;
 // Words and number forms YAML 1.1 or 1.2 would not read as a string.
 const AMBIGUOUS = /^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:e[-+]?\d+)?|\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+)$/i;
 
-function scalar(value: string | number | boolean | YamlDecimal): string {
+function scalar(value: Scalar): string {
   if (value instanceof YamlDecimal) return value.text;
   if (typeof value === "boolean") return String(value);
   if (typeof value === "number") {
@@ -33,13 +33,19 @@ function scalar(value: string | number | boolean | YamlDecimal): string {
   return plain ? value : JSON.stringify(value);
 }
 
-function isScalar(value: YamlValue): value is string | number | boolean | YamlDecimal {
-  return typeof value !== "object" || value instanceof YamlDecimal;
+function isScalar(value: unknown): value is Scalar {
+  return ["string", "number", "boolean"].includes(typeof value) || value instanceof YamlDecimal;
 }
 
-function block(value: YamlValue, depth: number): string[] {
+/** Empty lists and maps are written inline (`[]`, `{}`), like scalars. */
+function isInline(value: unknown): boolean {
+  return isScalar(value) || (typeof value === "object" && value !== null && Object.keys(value).length === 0);
+}
+
+function block(value: unknown, depth: number): string[] {
   const pad = INDENT.repeat(depth);
   if (isScalar(value)) return [pad + scalar(value)];
+  if (typeof value !== "object" || value === null) throw new Error(`cannot write ${String(value)} as YAML`);
   if (Array.isArray(value)) {
     if (value.length === 0) return [`${pad}[]`];
     return value.flatMap((item) => {
@@ -48,18 +54,19 @@ function block(value: YamlValue, depth: number): string[] {
       return [`${pad}- ${lines[0].slice(pad.length + INDENT.length)}`, ...lines.slice(1)];
     });
   }
-  const entries = Object.entries(value);
+  // Like JSON: optional fields left undefined are not written.
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined);
   if (entries.length === 0) return [`${pad}{}`];
   return entries.flatMap(([key, item]) => {
     const name = `${pad}${scalar(key)}:`;
-    if (isScalar(item) || (Array.isArray(item) && item.length === 0) || (!Array.isArray(item) && Object.keys(item).length === 0)) {
-      return [`${name} ${block(item, 0)[0]}`];
-    }
-    return [name, ...block(item, depth + 1)];
+    return isInline(item) ? [`${name} ${block(item, 0)[0]}`] : [name, ...block(item, depth + 1)];
   });
 }
 
-/** The document as YAML text, ending with a newline. */
-export function toYaml(value: YamlValue): string {
+/**
+ * The document as YAML text, ending with a newline. Takes plain data (typed by the caller:
+ * an AppSpec, a buildspec); throws on values YAML cannot carry here (null, functions...).
+ */
+export function toYaml(value: unknown): string {
   return `${block(value, 0).join("\n")}\n`;
 }
