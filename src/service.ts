@@ -9,6 +9,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import type { CapacityProvider, CpuArchitecture } from "./config/types";
+export type { CapacityProvider, CpuArchitecture };
 import { policyDocument } from "./iam";
 
 /** Name of the Ghost container (CodeDeploy's AppSpec and the target group refer to it). */
@@ -93,8 +95,6 @@ export function ghostEnvironment(settings: GhostSettings): GhostEnvironment {
     secretArns: db.client === "mysql" ? [db.passwordSecretArn] : [],
   };
 }
-
-export type CpuArchitecture = "X86_64" | "ARM64";
 
 /** Everything the task definition depends on; shared by Terraform and a CodeDeploy `taskdef.json`. */
 export interface TaskDefinitionProps {
@@ -201,8 +201,6 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
   };
 }
 
-export type CapacityProviderName = "FARGATE" | "FARGATE_SPOT";
-
 export interface GhostServiceProps {
   /** Prefix of every name, e.g. "ghost-prod"; also the cluster name. */
   readonly namePrefix: string;
@@ -262,7 +260,7 @@ export interface GhostServiceProps {
   /** Seconds the ALB health checks are ignored after a task starts (Ghost migrates on boot). @default 120 */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Capacity provider of the tasks. @default "FARGATE" */
-  readonly capacityProvider?: CapacityProviderName;
+  readonly capacityProvider?: CapacityProvider;
   /**
    * Resources the service must wait for: the listener (a target group without one cannot be
    * attached) and the EFS mount targets. @default []
