@@ -1,4 +1,5 @@
 /** Specification of the typed configuration: defaults, the declared environments and every validation rule. */
+import { DEFAULT_ALARM_THRESHOLDS } from "../src/alerts";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -118,8 +119,21 @@ describe("resolveEnvironment (defaults)", () => {
   it("fills the registry, pipelines, alerts and logs defaults, naming the repositories per environment", () => {
     expect(config.registry).toEqual({ repositoryName: "ghost-dev", imageTagMutability: "MUTABLE", keepImages: 10 });
     expect(config.pipelines).toEqual({ repositoryName: "ghost-dev-blog", branch: "main" });
-    expect(config.alerts).toEqual({ emails: [] });
-    expect(config.logs).toEqual({ retentionDays: 30 });
+    expect(config.alerts).toEqual({ emails: [], thresholds: DEFAULT_ALARM_THRESHOLDS });
+    expect(config.logs).toEqual({ retentionDays: 30, kmsEncryption: false });
+  });
+
+  it("leaves every edge feature off", () => {
+    expect(config.edge).toEqual({
+      dns: {},
+      cloudFront: { enabled: false, priceClass: "PriceClass_100" },
+      waf: { enabled: false, rateLimit: 2000 },
+    });
+  });
+
+  it("merges a partial alarm threshold section with the defaults", () => {
+    const custom = resolveEnvironment({ environment: "dev", alerts: { thresholds: { serviceCpuPercent: 70 } } }, "ghost");
+    expect(custom.alerts.thresholds).toEqual({ ...DEFAULT_ALARM_THRESHOLDS, serviceCpuPercent: 70 });
   });
 
   it("lets input values win over defaults", () => {
@@ -767,5 +781,75 @@ describe("synthesizeOrExit", () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("validateProject: alarm thresholds", () => {
+  it("rejects a period that is not a multiple of 60 seconds", () => {
+    expectProblem(withDev({ alerts: { thresholds: { periodSeconds: 90 } } }), "dev", "alerts.thresholds.periodSeconds", 90,
+      "must be a multiple of 60 seconds");
+  });
+
+  it("rejects more datapoints to alarm than evaluation periods", () => {
+    expectProblem(withDev({ alerts: { thresholds: { evaluationPeriods: 3, datapointsToAlarm: 4 } } }), "dev",
+      "alerts.thresholds.datapointsToAlarm", 4, "must be a whole number from 1 to alerts.thresholds.evaluationPeriods (3)");
+  });
+
+  it("rejects a threshold that is not a positive number", () => {
+    expectProblem(withDev({ alerts: { thresholds: { databaseConnectionsMax: 0 } } }), "dev",
+      "alerts.thresholds.databaseConnectionsMax", 0, "must be a positive number");
+  });
+
+  it("rejects a percentage above 100", () => {
+    expectProblem(withDev({ alerts: { thresholds: { serviceCpuPercent: 120 } } }), "dev",
+      "alerts.thresholds.serviceCpuPercent", 120, "is a percentage: at most 100");
+  });
+});
+
+describe("validateProject: edge", () => {
+  const dns = { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" };
+  const cloudFront = { enabled: true, originFacingPrefixListId: "pl-93a247fa" };
+
+  it("accepts DNS, CloudFront and WAF together", () => {
+    expect(() => loadProject(withDev({ edge: { dns, cloudFront, waf: { enabled: true } } }))).not.toThrow();
+  });
+
+  it("rejects a domain without a hosted zone", () => {
+    expectProblem(withDev({ edge: { dns: { domainName: "blog.example.com" } } }), "dev", "edge.dns", { domainName: "blog.example.com" },
+      "set both hostedZoneId and domainName, or neither");
+  });
+
+  it("rejects a malformed hosted zone id", () => {
+    expectProblem(withDev({ edge: { dns: { ...dns, hostedZoneId: "zone-1" } } }), "dev", "edge.dns.hostedZoneId", "zone-1",
+      "must be a Route 53 hosted zone id");
+  });
+
+  it("rejects a domain name that is not a lowercase DNS name", () => {
+    expectProblem(withDev({ edge: { dns: { ...dns, domainName: "Blog Example" } } }), "dev", "edge.dns.domainName", "Blog Example",
+      "must be a lowercase DNS name");
+  });
+
+  it("rejects CloudFront without DNS", () => {
+    expectProblem(withDev({ edge: { cloudFront } }), "dev", "edge.cloudFront.enabled", true, "CloudFront needs edge.dns");
+  });
+
+  it("rejects CloudFront without the origin-facing prefix list id", () => {
+    expectProblem(withDev({ edge: { dns, cloudFront: { enabled: true } } }), "dev", "edge.cloudFront.originFacingPrefixListId", null,
+      "must be the region's com.amazonaws.global.cloudfront.origin-facing prefix list id");
+  });
+
+  it("rejects more test-listener CIDRs than fit beside the CloudFront prefix list", () => {
+    const cidrs = ["10.1.0.0/24", "10.2.0.0/24", "10.3.0.0/24", "10.4.0.0/24", "10.5.0.0/24", "10.6.0.0/24"];
+    expectProblem(withDev({ edge: { dns, cloudFront }, loadBalancer: { testListenerCidrs: cidrs } }), "dev", "loadBalancer.testListenerCidrs",
+      cidrs, "at most 5 CIDRs fit");
+  });
+
+  it("rejects an unknown CloudFront price class", () => {
+    expectProblem(withDev({ edge: { cloudFront: { priceClass: "PriceClass_1" as any } } }), "dev", "edge.cloudFront.priceClass", "PriceClass_1",
+      'must be one of "PriceClass_100", "PriceClass_200", "PriceClass_All"');
+  });
+
+  it("rejects a WAF rate limit below 10 requests per 5 minutes", () => {
+    expectProblem(withDev({ edge: { waf: { enabled: true, rateLimit: 5 } } }), "dev", "edge.waf.rateLimit", 5, "must be a whole number from 10");
   });
 });

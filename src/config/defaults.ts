@@ -1,4 +1,5 @@
 /** Fills every field an environment leaves out with its documented default (see types.ts). */
+import { DEFAULT_ALARM_THRESHOLDS } from "../alerts";
 import { deriveSubnetCidrs } from "./cidr";
 import {
   DeepPartial,
@@ -58,8 +59,13 @@ const SECTION_DEFAULTS: Omit<GhostConfig, "project" | "environment" | "region" |
   // Repository names default to "<project>-<environment>[-blog]" (see resolveEnvironment).
   registry: { repositoryName: "", imageTagMutability: "MUTABLE", keepImages: 10 },
   pipelines: { repositoryName: "", branch: "main" },
-  alerts: { emails: [] },
-  logs: { retentionDays: 30 },
+  alerts: { emails: [], thresholds: DEFAULT_ALARM_THRESHOLDS },
+  logs: { retentionDays: 30, kmsEncryption: false },
+  edge: {
+    dns: {},
+    cloudFront: { enabled: false, priceClass: "PriceClass_100" },
+    waf: { enabled: false, rateLimit: 2000 },
+  },
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

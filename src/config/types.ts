@@ -6,6 +6,7 @@
  * optional); `defaults.ts` fills in the documented defaults; `validate.ts` checks the result
  * before any construct is built.
  */
+import type { AlarmThresholds } from "../alerts";
 
 /** How private subnets reach the internet (ECR, Secrets Manager, CloudWatch). */
 export type NatGatewayMode =
@@ -151,13 +152,48 @@ export interface PipelinesConfig {
 }
 
 export interface AlertsConfig {
-  /** E-mail addresses subscribed to the alerts topic. @default [] */
+  /** E-mail addresses subscribed to the alerts topic (each must confirm). @default [] */
   readonly emails: string[];
+  /** Alarm thresholds and evaluation; see `AlarmThresholds` in src/alerts.ts for each default. */
+  readonly thresholds: AlarmThresholds;
 }
 
 export interface LogsConfig {
   /** Retention of every log group we create, days (a CloudWatch Logs value). @default 30 */
   readonly retentionDays: number;
+  /** Encrypt every log group with a customer-managed KMS key (rotated). @default false */
+  readonly kmsEncryption: boolean;
+}
+
+export type CloudFrontPriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+
+/** The edge: DNS, certificate, CDN and firewall. Each off by default. */
+export interface EdgeConfig {
+  readonly dns: {
+    /** Route 53 hosted zone of the site's domain: with domainName, an ACM certificate (DNS-validated) and an alias record. @default undefined */
+    readonly hostedZoneId?: string;
+    /** The site's domain, e.g. blog.example.com (inside the hosted zone). @default undefined */
+    readonly domainName?: string;
+  };
+  readonly cloudFront: {
+    /** CloudFront in front of the ALB; the ALB then accepts only CloudFront. Needs dns. @default false */
+    readonly enabled: boolean;
+    /** @default "PriceClass_100" */
+    readonly priceClass: CloudFrontPriceClass;
+    /**
+     * Id of the managed prefix list com.amazonaws.global.cloudfront.origin-facing in this region
+     * (pl-...); required with CloudFront. Look it up once: aws ec2 describe-managed-prefix-lists
+     * --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing
+     * @default undefined
+     */
+    readonly originFacingPrefixListId?: string;
+  };
+  readonly waf: {
+    /** WAFv2 web ACL (AWS managed rule groups + a rate limit) on the ALB, or on CloudFront when it is on. @default false */
+    readonly enabled: boolean;
+    /** Requests per 5 minutes per IP before the rate rule blocks. @default 2000 */
+    readonly rateLimit: number;
+  };
 }
 
 /** One environment, fully resolved (every default applied). */
@@ -181,6 +217,7 @@ export interface GhostConfig {
   readonly pipelines: PipelinesConfig;
   readonly alerts: AlertsConfig;
   readonly logs: LogsConfig;
+  readonly edge: EdgeConfig;
 }
 
 /** Where Terraform keeps state: shared by the bootstrap stack and every environment stack. */

@@ -226,6 +226,18 @@ function validateOperations(config: GhostConfig, problems: Problems): void {
     `must be a CloudWatch Logs retention: ${LOG_RETENTION_DAYS.join(", ")}`);
   config.alerts.emails.forEach((email, index) =>
     problems.check(EMAIL.test(email), `alerts.emails[${index}]`, email, "must be an e-mail address"));
+  const thresholds = config.alerts.thresholds;
+  problems.check(Number.isInteger(thresholds.periodSeconds) && thresholds.periodSeconds >= 60 && thresholds.periodSeconds % 60 === 0,
+    "alerts.thresholds.periodSeconds", thresholds.periodSeconds, "must be a multiple of 60 seconds");
+  problems.between("alerts.thresholds.evaluationPeriods", thresholds.evaluationPeriods, 1, 100);
+  problems.check(Number.isInteger(thresholds.datapointsToAlarm) && thresholds.datapointsToAlarm >= 1 && thresholds.datapointsToAlarm <= thresholds.evaluationPeriods,
+    "alerts.thresholds.datapointsToAlarm", thresholds.datapointsToAlarm, `must be a whole number from 1 to alerts.thresholds.evaluationPeriods (${thresholds.evaluationPeriods})`);
+  for (const [name, value] of Object.entries(thresholds)) {
+    problems.check(typeof value === "number" && Number.isFinite(value) && value > 0, `alerts.thresholds.${name}`, value, "must be a positive number");
+  }
+  for (const name of ["loadBalancer5xxPercent", "target5xxPercent", "serviceCpuPercent", "serviceMemoryPercent", "efsPercentIoLimit", "databaseCpuPercent"] as const) {
+    problems.check(thresholds[name] <= 100, `alerts.thresholds.${name}`, thresholds[name], "is a percentage: at most 100");
+  }
   problems.between("registry.keepImages", config.registry.keepImages, 1, 1000);
   problems.oneOf("registry.imageTagMutability", config.registry.imageTagMutability, ["MUTABLE", "IMMUTABLE"] as const);
   for (const [key, value] of Object.entries(config.tags)) {
@@ -233,6 +245,30 @@ function validateOperations(config: GhostConfig, problems: Problems): void {
       "tag keys must be 1-128 characters and must not start with aws:");
     problems.check(value.length <= 256, `tags.${key}`, value, "tag values must be at most 256 characters");
   }
+}
+
+function validateEdge(config: GhostConfig, problems: Problems): void {
+  const { dns, cloudFront, waf } = config.edge;
+  problems.check((dns.hostedZoneId === undefined) === (dns.domainName === undefined), "edge.dns", dns,
+    "set both hostedZoneId and domainName, or neither");
+  if (dns.hostedZoneId !== undefined) {
+    problems.check(/^Z[A-Z0-9]{1,31}$/.test(dns.hostedZoneId), "edge.dns.hostedZoneId", dns.hostedZoneId, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ");
+  }
+  if (dns.domainName !== undefined) {
+    problems.check(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(dns.domainName), "edge.dns.domainName", dns.domainName,
+      "must be a lowercase DNS name such as blog.example.com");
+  }
+  problems.oneOf("edge.cloudFront.priceClass", cloudFront.priceClass, ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const);
+  if (cloudFront.enabled) {
+    // Behind CloudFront, Ghost's https url needs an https origin: the ALB certificate comes from dns.
+    problems.check(dns.domainName !== undefined, "edge.cloudFront.enabled", true, "CloudFront needs edge.dns (hostedZoneId and domainName) for its certificate and the ALB's");
+    problems.check(/^pl-[0-9a-f]{8,17}$/.test(cloudFront.originFacingPrefixListId ?? ""), "edge.cloudFront.originFacingPrefixListId",
+      cloudFront.originFacingPrefixListId ?? null, "must be the region's com.amazonaws.global.cloudfront.origin-facing prefix list id (pl-...)");
+    // The prefix list counts as 55 rules of the ALB security group's 60.
+    problems.check(config.loadBalancer.testListenerCidrs.length <= 5, "loadBalancer.testListenerCidrs", config.loadBalancer.testListenerCidrs,
+      "with CloudFront, at most 5 CIDRs fit in the ALB security group beside the CloudFront prefix list");
+  }
+  problems.between("edge.waf.rateLimit", waf.rateLimit, 10, 2000000000);
 }
 
 /** Problems of one environment. */
@@ -246,6 +282,7 @@ export function environmentProblems(config: GhostConfig): string[] {
   validateDatabase(config, problems);
   validateStorage(config, problems);
   validateOperations(config, problems);
+  validateEdge(config, problems);
   return problems.list;
 }
 
