@@ -118,7 +118,20 @@ describe("resolveEnvironment (defaults)", () => {
 
   it("fills the registry, pipelines, alerts and logs defaults, naming the repositories per environment", () => {
     expect(config.registry).toEqual({ repositoryName: "ghost-dev", imageTagMutability: "MUTABLE", keepImages: 10 });
-    expect(config.pipelines).toEqual({ repositoryName: "ghost-dev-blog", branch: "main" });
+    expect(config.pipelines).toEqual({
+      repositoryName: "ghost-dev-blog",
+      branch: "main",
+      artifactBucketName: "ghost-dev-pipeline-artifacts-eu-west-2",
+      artifactExpirationDays: 30,
+      computeType: "BUILD_GENERAL1_SMALL",
+      buildTimeoutMinutes: 60,
+      queuedTimeoutMinutes: 480,
+      deploymentConfig: "CodeDeployDefault.ECSAllAtOnce",
+      terminateBlueAfterMinutes: 5,
+      readyWaitMinutes: 0,
+      manualApproval: false,
+      imageTag: "latest",
+    });
     expect(config.alerts).toEqual({ emails: [], thresholds: DEFAULT_ALARM_THRESHOLDS });
     expect(config.logs).toEqual({ retentionDays: 30, kmsEncryption: false });
   });
@@ -160,7 +173,7 @@ describe("resolveEnvironment (defaults)", () => {
       "ghost",
     );
     expect(custom.registry).toEqual({ repositoryName: "ghost", imageTagMutability: "MUTABLE", keepImages: 10 });
-    expect(custom.pipelines).toEqual({ repositoryName: "ghost-blog", branch: "main" });
+    expect(custom.pipelines).toMatchObject({ repositoryName: "ghost-blog", branch: "main" });
   });
 
   it("merges a partial section: only service.cpu given keeps the other service defaults", () => {
@@ -314,13 +327,14 @@ describe("validateProject: names", () => {
 
   it("rejects a project name that is not lowercase letters, digits and single hyphens", () => {
     // Explicit repository and bucket names, so the bad project name is not reported again through them.
-    const input = withDev({ registry: { repositoryName: "ghost" } }, { project: "Ghost_Blog", state: { bucket: "ghost-blog-state" } });
+    const input = withDev({ registry: { repositoryName: "ghost" }, pipelines: { artifactBucketName: "ghost-artifacts" } },
+      { project: "Ghost_Blog", state: { bucket: "ghost-blog-state" } });
     expectProblem(input, "dev", "project", "Ghost_Blog",
       "must be lowercase letters, digits and single hyphens, starting with a letter");
   });
 
   it("rejects an environment name that is not lowercase letters, digits and single hyphens", () => {
-    expectProblem(withDev({ environment: "Dev--1", registry: { repositoryName: "ghost" } }), "Dev--1", "environment", "Dev--1",
+    expectProblem(withDev({ environment: "Dev--1", registry: { repositoryName: "ghost" }, pipelines: { artifactBucketName: "ghost-artifacts" } }), "Dev--1", "environment", "Dev--1",
       "must be lowercase letters, digits and single hyphens, starting with a letter");
   });
 
@@ -341,7 +355,7 @@ describe("validateProject: names", () => {
 
   it("rejects project + environment too long for a 64-character IAM role name", () => {
     const environment = "a".repeat(39); // "ghost-" + 39 = 45, + "-codepipeline-deploy" = 65
-    const problems = expectProblem(withDev({ environment }), environment, "project + environment", `ghost-${environment}`,
+    const problems = expectProblem(withDev({ environment, pipelines: { artifactBucketName: "ghost-artifacts" } }), environment, "project + environment", `ghost-${environment}`,
       `"ghost-${environment}-codepipeline-deploy" is too long: IAM role names allow 64 characters`, 2);
     // The load balancer rule is stricter, so it always fires as well.
     expect(problems.some((problem) => problem.includes("load balancer and target group names allow 32"))).toBe(true);
@@ -368,7 +382,7 @@ describe("validateProject: names", () => {
 
 describe("validateProject: region and availability zones", () => {
   it("rejects a region that is not an AWS region code", () => {
-    expectProblem(withDev({ region: "Europe-West-2" }, { state: { region: "eu-west-2" } }), "dev", "region", "Europe-West-2",
+    expectProblem(withDev({ region: "Europe-West-2", pipelines: { artifactBucketName: "ghost-artifacts" } }, { state: { region: "eu-west-2" } }), "dev", "region", "Europe-West-2",
       "must be an AWS region code such as eu-west-2 or us-east-1");
   });
 
@@ -851,5 +865,63 @@ describe("validateProject: edge", () => {
 
   it("rejects a WAF rate limit below 10 requests per 5 minutes", () => {
     expectProblem(withDev({ edge: { waf: { enabled: true, rateLimit: 5 } } }), "dev", "edge.waf.rateLimit", 5, "must be a whole number from 10");
+  });
+});
+
+describe("validateProject: pipelines", () => {
+  const connectionArn = "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555";
+
+  it("defaults the artifact bucket to a per-environment, per-region name", () => {
+    expect(resolveEnvironment({ environment: "dev" }, "ghost").pipelines.artifactBucketName).toBe("ghost-dev-pipeline-artifacts-eu-west-2");
+  });
+
+  it("accepts GitHub through a connection", () => {
+    expect(() => loadProject(withDev({ pipelines: { connectionArn, githubRepository: "me/blog" } }))).not.toThrow();
+  });
+
+  it("rejects a connection without a GitHub repository", () => {
+    expectProblem(withDev({ pipelines: { connectionArn } }), "dev", "pipelines.connectionArn", connectionArn,
+      "set connectionArn and githubRepository together");
+  });
+
+  it("rejects a malformed connection ARN", () => {
+    expectProblem(withDev({ pipelines: { connectionArn: "arn:aws:s3:::x", githubRepository: "me/blog" } }), "dev", "pipelines.connectionArn",
+      "arn:aws:s3:::x", "must be a connection ARN");
+  });
+
+  it("rejects a GitHub repository that is not owner/name", () => {
+    expectProblem(withDev({ pipelines: { connectionArn, githubRepository: "blog" } }), "dev", "pipelines.githubRepository", "blog", 'must be "owner/name"');
+  });
+
+  it("rejects an artifact bucket name S3 does not allow", () => {
+    expectProblem(withDev({ pipelines: { artifactBucketName: "Artifacts" } }), "dev", "pipelines.artifactBucketName", "Artifacts", "must be 3-63 characters");
+  });
+
+  it("rejects an unknown CodeBuild compute type", () => {
+    expectProblem(withDev({ pipelines: { computeType: "SMALL" as any } }), "dev", "pipelines.computeType", "SMALL", '"BUILD_GENERAL1_SMALL"');
+  });
+
+  it.each([
+    ["buildTimeoutMinutes", 4, "from 5 to 2160"],
+    ["queuedTimeoutMinutes", 481, "from 5 to 480"],
+    ["terminateBlueAfterMinutes", 2881, "from 0 to 2880"],
+    ["readyWaitMinutes", -1, "from 0 to 2880"],
+    ["artifactExpirationDays", 0, "from 1 to 3650"],
+  ])("rejects pipelines.%s = %j", (field, value, allowed) => {
+    expectProblem(withDev({ pipelines: { [field]: value } }), "dev", `pipelines.${field}`, value, allowed);
+  });
+
+  it("rejects a deployment configuration CodeDeploy does not offer for ECS", () => {
+    expectProblem(withDev({ pipelines: { deploymentConfig: "CodeDeployDefault.OneAtATime" as any } }), "dev", "pipelines.deploymentConfig",
+      "CodeDeployDefault.OneAtATime", '"CodeDeployDefault.ECSAllAtOnce"');
+  });
+
+  it("rejects an image tag Docker does not allow", () => {
+    expectProblem(withDev({ pipelines: { imageTag: "v1:2" } }), "dev", "pipelines.imageTag", "v1:2", "must be a Docker tag");
+  });
+
+  it("turns manual approval on in prod only", () => {
+    const { environments } = loadProject();
+    expect(environments.map((env) => [env.environment, env.pipelines.manualApproval])).toEqual([["dev", false], ["prod", true]]);
   });
 });

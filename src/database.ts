@@ -36,6 +36,8 @@ export interface DatabaseProps {
   readonly finalSnapshot?: boolean;
   /** Retention of the exported MySQL logs, days. @default 30 */
   readonly logRetentionDays?: number;
+  /** KMS key for the log group(s) (its policy must allow CloudWatch Logs). @default undefined (CloudWatch-managed encryption) */
+  readonly logsKmsKeyArn?: string;
 }
 
 /**
@@ -100,6 +102,7 @@ export class Database extends Construct {
         new CloudwatchLogGroup(this, `log-group-${log}`, {
           name: `/aws/rds/instance/${identifier}/${log}`,
           retentionInDays: props.logRetentionDays ?? 30,
+          kmsKeyId: props.logsKmsKeyArn,
         }),
     );
 

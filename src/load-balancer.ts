@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
-import { Fn, TerraformLocal } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { PolicyStatement } from "./iam";
+import { accountIdOf } from "./kms";
 import { SecureBucket } from "./secure-bucket";
 
 /**
@@ -177,10 +177,10 @@ export class LoadBalancer extends Construct {
   private accessLogBucket(bucketName: string): { bucket: SecureBucket; policy: S3BucketPolicy } {
     // The account id comes from one of our own ARNs: no AWS look-up (data source) needed. A local
     // keeps the expression (and its quotes) out of the policy JSON.
-    const accountId = new TerraformLocal(this, "account-id", Fn.element(Fn.split(":", this.blueTargetGroup.arn), 4));
+    const accountId = accountIdOf(this, "account-id", this.blueTargetGroup.arn);
     const bucket = new SecureBucket(this, "access-logs", {
       bucketName,
-      extraPolicyStatements: (bucketArn) => [elbLogDeliveryStatement(bucketArn, accountId.asString)],
+      extraPolicyStatements: (bucketArn) => [elbLogDeliveryStatement(bucketArn, accountId)],
     });
     return { bucket, policy: bucket.policy };
   }

@@ -18,6 +18,11 @@ export interface SecurityGroupsProps {
   readonly testListenerCidrs: string[];
   /** Create the database group (RDS MySQL). */
   readonly databaseEnabled: boolean;
+  /**
+   * Open the ALB's 80/443 to the internet. Off when CloudFront fronts the site: the edge
+   * construct then admits CloudFront's origin-facing prefix list instead. @default true
+   */
+  readonly publicIngress?: boolean;
 }
 
 const NFS_PORT = 2049;
@@ -55,7 +60,7 @@ export class SecurityGroups extends Construct {
       : undefined;
 
     // ALB: the public listeners, the test listener for the listed CIDRs, and the tasks behind it.
-    const publicPorts = props.httpsEnabled ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
+    const publicPorts = props.publicIngress === false ? [] : props.httpsEnabled ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
     for (const port of publicPorts) {
       for (const cidr of ["0.0.0.0/0", "::/0"]) {
         this.ingress(`alb-in-${port}-${cidr.includes(":") ? "ipv6" : "ipv4"}`, alb, port, { cidr },

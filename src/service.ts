@@ -47,6 +47,11 @@ export type GhostDatabaseSettings =
 export interface GhostSettings {
   /** Public URL of the site, e.g. "https://blog.example.com". */
   readonly siteUrl: string;
+  /**
+   * Cache-Control max-age of Ghost's pages (Ghost's `caching.frontend.maxAge`), for a CDN in
+   * front. @default undefined (Ghost's own default: 0, nothing cached)
+   */
+  readonly frontendMaxAgeSeconds?: number;
   readonly database: GhostDatabaseSettings;
 }
 
@@ -68,6 +73,9 @@ export function ghostEnvironment(settings: GhostSettings): GhostEnvironment {
     { name: "url", value: settings.siteUrl },
     { name: "NODE_ENV", value: "production" },
   ];
+  if (settings.frontendMaxAgeSeconds !== undefined) {
+    environment.push({ name: "caching__frontend__maxAge", value: String(settings.frontendMaxAgeSeconds) });
+  }
   const secrets: ContainerSecret[] = [];
   const db = settings.database;
 
@@ -245,6 +253,8 @@ export interface GhostServiceProps {
   readonly executionRole: IamRole;
   /** Days to keep container logs. @default 30 */
   readonly logRetentionDays?: number;
+  /** KMS key for the log group(s) (its policy must allow CloudWatch Logs). @default undefined (CloudWatch-managed encryption) */
+  readonly logsKmsKeyArn?: string;
   /** Initial number of tasks (autoscaling owns it afterwards). @default 1 */
   readonly desiredCount?: number;
   /** Autoscaling minimum. @default 1 */
@@ -293,6 +303,7 @@ export class GhostService extends Construct {
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/ecs/${props.namePrefix}/ghost`,
       retentionInDays: props.logRetentionDays ?? 30,
+      kmsKeyId: props.logsKmsKeyArn,
     });
 
     this.cluster = new EcsCluster(this, "cluster", {

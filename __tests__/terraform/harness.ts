@@ -7,6 +7,8 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
 import { buildApp, BuildAppOptions } from "../../src/app";
+import { GhostEnvironmentInput, ProjectInput } from "../../src/config";
+import { PROJECT } from "../../src/config/environments";
 import {
   findProviderMirror,
   runTerraform,
@@ -17,6 +19,33 @@ import {
 } from "../../src/local/terraform";
 
 export const WORK_DIR = path.resolve(__dirname, "..", "..", ".test-work");
+
+/** Every optional feature on, so the Terraform tiers judge those code paths too. */
+export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
+  environment: "full",
+  network: { vpcCidr: "10.20.0.0/16", natGateways: "single" },
+  loadBalancer: { accessLogs: true, testListenerCidrs: ["203.0.113.0/24"] },
+  storage: { throughputMode: "elastic" },
+  service: { cpu: 512, memory: 1024, cpuArchitecture: "ARM64", maxCount: 2 },
+  database: { engine: "mysql", multiAz: true, deletionProtection: true },
+  pipelines: {
+    connectionArn: "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
+    githubRepository: "example/ghost-blog",
+    deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes",
+    readyWaitMinutes: 10,
+    manualApproval: true,
+  },
+  alerts: { emails: ["ops@example.com"] },
+  logs: { retentionDays: 30, kmsEncryption: true },
+  edge: {
+    dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" },
+    cloudFront: { enabled: true, originFacingPrefixListId: "pl-93a247fa" },
+    waf: { enabled: true },
+  },
+};
+
+/** The shipped environments plus the full-feature one. */
+export const TEST_PROJECT: ProjectInput = { ...PROJECT, environments: [...PROJECT.environments, FULL_FEATURE_ENVIRONMENT] };
 
 interface TerraformSetup {
   readonly available: boolean;
@@ -54,7 +83,7 @@ export function terraform(cwd: string, args: string[], extraEnv: NodeJS.ProcessE
 }
 
 /** Synthesizes every stack into `<WORK_DIR>/<name>`; returns the directory of each stack by name. */
-export function synthesizeStacks(name: string, options: BuildAppOptions = {}): Record<string, string> {
+export function synthesizeStacks(name: string, options: BuildAppOptions = { project: TEST_PROJECT }): Record<string, string> {
   const outdir = path.join(WORK_DIR, name);
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir });

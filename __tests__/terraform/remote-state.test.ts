@@ -8,11 +8,11 @@ import { loadProject } from "../../src/config";
 import { terraformEnv } from "../../src/local/terraform";
 import { scanLockTable, startStateServers, StateServers } from "../../src/local/state-servers";
 import { stateKey } from "../../src/stacks/backend";
-import { describeWithTerraform, expectSuccess, synthesizeStacks, terraform, TERRAFORM } from "./harness";
+import { describeWithTerraform, expectSuccess, synthesizeStacks, terraform, TERRAFORM, TEST_PROJECT } from "./harness";
 
 jest.setTimeout(300_000);
 
-const { project, state, environments } = loadProject();
+const { project, state, environments } = loadProject(TEST_PROJECT);
 const environmentStacks = environments.map((environment) => `${project}-${environment.environment}`);
 
 /** Resolves when `child`'s stdout contains `text`; rejects if it exits first or time runs out. */
@@ -42,6 +42,7 @@ describeWithTerraform("remote state: S3 backend + DynamoDB locking (s3rver, dyna
   beforeAll(async () => {
     servers = await startStateServers({ bucket: state.bucket, lockTable: state.lockTable });
     stacks = synthesizeStacks("remote-state", {
+      project: TEST_PROJECT,
       local: {
         s3Endpoint: servers.s3Endpoint,
         dynamodbEndpoint: servers.dynamodbEndpoint,

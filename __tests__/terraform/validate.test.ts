@@ -4,15 +4,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { describeWithTerraform, expectSuccess, synthesizeStacks, terraform, WORK_DIR } from "./harness";
+import { describeWithTerraform, expectSuccess, synthesizeStacks, terraform, TEST_PROJECT, WORK_DIR } from "./harness";
 
 jest.setTimeout(180_000);
 
 describeWithTerraform("terraform validate (real CLI, hashicorp/aws 5.100.0)", () => {
-  const stacks = synthesizeStacks("validate", { local: undefined });
+  const stacks = synthesizeStacks("validate", { project: TEST_PROJECT, local: undefined });
 
-  it("synthesizes the bootstrap stack and one stack per environment", () => {
-    expect(Object.keys(stacks).sort()).toEqual(["ghost-dev", "ghost-prod", "ghost-state"]);
+  it("synthesizes the bootstrap stack and one stack per environment (the shipped ones and the full-feature one)", () => {
+    expect(Object.keys(stacks).sort()).toEqual(["ghost-dev", "ghost-full", "ghost-prod", "ghost-state"]);
   });
 
   for (const [name, dir] of Object.entries(stacks)) {

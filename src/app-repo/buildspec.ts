@@ -8,6 +8,8 @@ export const BUILD_VARIABLES = {
   region: "REPOSITORY_REGION",
   /** The moving tag the deploy pipeline follows, e.g. `latest`. */
   imageTag: "IMAGE_TAG",
+  /** The commit being built; the build action sets it from the source action's `CommitId` variable. */
+  commitId: "SOURCE_COMMIT_ID",
 } as const;
 
 /** The file the build writes for the pipeline: `{"ImageURI": "<repository>:<commit tag>"}`. */
@@ -32,7 +34,7 @@ export interface BuildSpec {
  * Commands run in one shell (buildspec 0.2), so variables set in one phase persist.
  */
 export function ghostBuildSpec(): BuildSpec {
-  const { repositoryUri, region, imageTag } = BUILD_VARIABLES;
+  const { repositoryUri, region, imageTag, commitId } = BUILD_VARIABLES;
   const commitImage = `"$${repositoryUri}:$COMMIT_ID"`;
   const movingImage = `"$${repositoryUri}:$${imageTag}"`;
   return {
@@ -42,8 +44,8 @@ export function ghostBuildSpec(): BuildSpec {
         commands: [
           // The registry host is the part of the URI before the first "/".
           `aws ecr get-login-password --region "$${region}" | docker login --username AWS --password-stdin "\${${repositoryUri}%%/*}"`,
-          // CodePipeline passes the commit id; a manual build without one gets "manual".
-          `COMMIT_ID="$(echo "\${CODEBUILD_RESOLVED_SOURCE_VERSION:-manual}" | cut -c 1-8)"`,
+          // Short commit id: from the pipeline, else CodeBuild's source version, else "manual".
+          `COMMIT_ID="$(echo "\${${commitId}:-\${CODEBUILD_RESOLVED_SOURCE_VERSION:-manual}}" | cut -c 1-8)"`,
         ],
       },
       build: {

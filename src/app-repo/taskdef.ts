@@ -21,12 +21,16 @@ export function taskDefinitionTemplate(props: TaskDefinitionProps): TaskDefiniti
  * Adds the `task_definition_template` output to a stack: Terraform resolves the role ARNs, EFS
  * ids, log group, secret ARNs and site URL that exist only after apply, and `npm run app-repo`
  * writes the value as taskdef.json. Returns the existing output when the stack already has it.
+ *
+ * The value is a JSON string, built exactly like the resource's `container_definitions`: every
+ * reference is interpolated into a string (an object output would turn the database port into
+ * a number, which RegisterTaskDefinition refuses as an environment value).
  */
 export function taskDefinitionTemplateOutput(stack: Construct, props: TaskDefinitionProps): TerraformOutput {
   const existing = stack.node.tryFindChild(TASK_DEFINITION_TEMPLATE_OUTPUT);
   if (existing instanceof TerraformOutput) return existing;
   return new TerraformOutput(stack, TASK_DEFINITION_TEMPLATE_OUTPUT, {
-    value: taskDefinitionTemplate(props),
+    value: JSON.stringify(taskDefinitionTemplate(props)),
     description: "taskdef.json for CodeDeploy (npm run app-repo): the Terraform task definition with <IMAGE1_NAME>",
   });
 }
@@ -43,16 +47,20 @@ export function taskDefinitionFromOutputs(outputs: TerraformOutputs): TaskDefini
   if (!output) {
     throw new Error(
       `the Terraform outputs have no "${TASK_DEFINITION_TEMPLATE_OUTPUT}": apply the environment stack first, ` +
-        "then pass `terraform output -json` of that stack",
+        "then pass `terraform output -json` of that stack"
     );
   }
-  const spec = output.value as TaskDefinitionSpec;
+  if (typeof output.value !== "string") throw new Error(`"${TASK_DEFINITION_TEMPLATE_OUTPUT}" is not a JSON string`);
+  const spec = JSON.parse(output.value) as TaskDefinitionSpec;
   const containers = spec?.containerDefinitions;
   if (!Array.isArray(containers) || !containers.some((container) => container.image === IMAGE1_PLACEHOLDER)) {
-    throw new Error(`"${TASK_DEFINITION_TEMPLATE_OUTPUT}" is not a task definition with the ${IMAGE1_PLACEHOLDER} image`);
+    throw new Error(
+      `"${TASK_DEFINITION_TEMPLATE_OUTPUT}" is not a task definition with the ${IMAGE1_PLACEHOLDER} image`
+    );
   }
-  const text = JSON.stringify(spec);
-  if (text.includes("${")) throw new Error(`"${TASK_DEFINITION_TEMPLATE_OUTPUT}" holds an unresolved reference: ${text}`);
+  if (output.value.includes("${")) {
+    throw new Error(`"${TASK_DEFINITION_TEMPLATE_OUTPUT}" holds an unresolved reference: ${output.value}`);
+  }
   return spec;
 }
 

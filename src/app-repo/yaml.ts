@@ -16,11 +16,13 @@ type Scalar = string | number | boolean | YamlDecimal;
 
 const INDENT = "  ";
 
-// Plain scalars limited to a safe alphabet; anything else is quoted. `<` and `>` are allowed
-// (not indicators at this position) so that `<TASK_DEFINITION>` stays the literal text CodeDeploy replaces.
-const PLAIN = /^[A-Za-z0-9_<./][A-Za-z0-9_<>./ :-]*$/;
+// Plain (unquoted) scalars in block context: a first character that is no YAML indicator (`<` is
+// none, so `<TASK_DEFINITION>` stays the literal text CodeDeploy replaces), then any printable
+// character; ": " and " #" (a mapping and a comment) are excluded below. Anything else is quoted.
+const PLAIN = /^[A-Za-z0-9_<./$(][\x20-\x7e]*$/;
 // Words and number forms YAML 1.1 or 1.2 would not read as a string.
-const AMBIGUOUS = /^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:e[-+]?\d+)?|\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+)$/i;
+const AMBIGUOUS =
+  /^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:e[-+]?\d+)?|\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+)$/i;
 
 function scalar(value: Scalar): string {
   if (value instanceof YamlDecimal) return value.text;
@@ -29,7 +31,13 @@ function scalar(value: Scalar): string {
     if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as YAML`);
     return String(value);
   }
-  const plain = PLAIN.test(value) && !AMBIGUOUS.test(value) && !value.includes(": ") && !value.endsWith(":") && !value.endsWith(" ");
+  const plain =
+    PLAIN.test(value) &&
+    !AMBIGUOUS.test(value) &&
+    !value.includes(": ") &&
+    !value.includes(" #") &&
+    !value.endsWith(":") &&
+    !value.endsWith(" ");
   return plain ? value : JSON.stringify(value);
 }
 

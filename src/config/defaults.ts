@@ -58,7 +58,20 @@ const SECTION_DEFAULTS: Omit<GhostConfig, "project" | "environment" | "region" |
   },
   // Repository names default to "<project>-<environment>[-blog]" (see resolveEnvironment).
   registry: { repositoryName: "", imageTagMutability: "MUTABLE", keepImages: 10 },
-  pipelines: { repositoryName: "", branch: "main" },
+  pipelines: {
+    repositoryName: "",
+    branch: "main",
+    artifactBucketName: "",
+    artifactExpirationDays: 30,
+    computeType: "BUILD_GENERAL1_SMALL",
+    buildTimeoutMinutes: 60,
+    queuedTimeoutMinutes: 480,
+    deploymentConfig: "CodeDeployDefault.ECSAllAtOnce",
+    terminateBlueAfterMinutes: 5,
+    readyWaitMinutes: 0,
+    manualApproval: false,
+    imageTag: "latest",
+  },
   alerts: { emails: [], thresholds: DEFAULT_ALARM_THRESHOLDS },
   logs: { retentionDays: 30, kmsEncryption: false },
   edge: {
@@ -97,7 +110,11 @@ export function resolveEnvironment(input: GhostEnvironmentInput, project: string
     ...sections,
     // Per-environment names, so two environments can share one account.
     registry: { ...sections.registry, repositoryName: input.registry?.repositoryName ?? prefix },
-    pipelines: { ...sections.pipelines, repositoryName: input.pipelines?.repositoryName ?? `${prefix}-blog` },
+    pipelines: {
+      ...sections.pipelines,
+      repositoryName: input.pipelines?.repositoryName ?? `${prefix}-blog`,
+      artifactBucketName: input.pipelines?.artifactBucketName ?? `${prefix}-pipeline-artifacts-${region}`,
+    },
     project: input.project ?? project,
     environment: input.environment,
     region,

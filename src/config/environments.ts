@@ -34,6 +34,7 @@ export const PROJECT: ProjectInput = {
       network: { vpcCidr: "10.0.0.0/16", natGateways: "per-az" },
       loadBalancer: { deletionProtection: true },
       database: { engine: "mysql", multiAz: true, deletionProtection: true, backupRetentionDays: 14 },
+      pipelines: { manualApproval: true },
       logs: { retentionDays: 90 },
     },
   ],

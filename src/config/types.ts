@@ -7,6 +7,7 @@
  * before any construct is built.
  */
 import type { AlarmThresholds } from "../alerts";
+import type { EcsDeploymentConfig } from "../deploy";
 
 /** How private subnets reach the internet (ECR, Secrets Manager, CloudWatch). */
 export type NatGatewayMode =
@@ -144,11 +145,42 @@ export interface RegistryConfig {
   readonly keepImages: number;
 }
 
+export type CodeBuildComputeType =
+  | "BUILD_GENERAL1_SMALL"
+  | "BUILD_GENERAL1_MEDIUM"
+  | "BUILD_GENERAL1_LARGE"
+  | "BUILD_GENERAL1_XLARGE"
+  | "BUILD_GENERAL1_2XLARGE";
+
 export interface PipelinesConfig {
   /** CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef). @default "<project>-<environment>-blog" (the tutorial's is "ghost-blog") */
   readonly repositoryName: string;
   /** Branch whose pushes build and deploy. @default "main" */
   readonly branch: string;
+  /** A CodeStar/CodeConnections connection ARN: use GitHub (githubRepository) instead of CodeCommit. @default undefined */
+  readonly connectionArn?: string;
+  /** "owner/name" of the GitHub repository, with connectionArn. @default undefined */
+  readonly githubRepository?: string;
+  /** Pipeline artifact bucket (KMS-encrypted; globally unique). @default "<project>-<environment>-pipeline-artifacts-<region>" */
+  readonly artifactBucketName: string;
+  /** Days before pipeline artifacts expire. @default 30 */
+  readonly artifactExpirationDays: number;
+  /** CodeBuild compute type. @default "BUILD_GENERAL1_SMALL" */
+  readonly computeType: CodeBuildComputeType;
+  /** CodeBuild build timeout, minutes (5-2160). @default 60 (the tutorial's) */
+  readonly buildTimeoutMinutes: number;
+  /** CodeBuild queue timeout, minutes (5-480). @default 480 (the tutorial's) */
+  readonly queuedTimeoutMinutes: number;
+  /** How CodeDeploy shifts traffic (all at once, canary or linear presets). @default "CodeDeployDefault.ECSAllAtOnce" (the tutorial's) */
+  readonly deploymentConfig: EcsDeploymentConfig;
+  /** Minutes the blue tasks keep running after the cutover (0-2880). @default 5 (the tutorial's) */
+  readonly terminateBlueAfterMinutes: number;
+  /** Minutes to wait, after green is ready, for someone to continue (0 = at once, the tutorial's; 0-2880). @default 0 */
+  readonly readyWaitMinutes: number;
+  /** A manual approval stage before deploying, notifying the alerts topic. @default false (true in prod) */
+  readonly manualApproval: boolean;
+  /** The image tag the build pushes and the deploy pipeline follows. @default "latest" */
+  readonly imageTag: string;
 }
 
 export interface AlertsConfig {

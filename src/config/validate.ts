@@ -3,6 +3,7 @@
  * collected, then reported at once: each names the environment, the field, the bad value and
  * what is allowed.
  */
+import { ECS_DEPLOYMENT_CONFIGS } from "../deploy";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { GhostConfig, ProjectConfig } from "./types";
 
@@ -49,6 +50,8 @@ const DYNAMODB_TABLE = /^[a-zA-Z0-9_.-]{3,255}$/;
 const CODECOMMIT_REPOSITORY = /^[\w.-]{1,100}$/;
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
+const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"] as const;
 
 /** Collects problems for one environment; `field` is the config path, e.g. "network.vpcCidr". */
 class Problems {
@@ -98,6 +101,29 @@ function validateNames(config: GhostConfig, problems: Problems): void {
   problems.check(CODECOMMIT_REPOSITORY.test(config.pipelines.repositoryName), "pipelines.repositoryName", config.pipelines.repositoryName,
     "must be 1-100 characters of letters, digits, '.', '_' and '-'");
   problems.check(/^[^\s~^:?*[\\]+$/.test(config.pipelines.branch), "pipelines.branch", config.pipelines.branch, "must be a valid git branch name");
+  const artifactBucketProblem = s3BucketNameProblem(config.pipelines.artifactBucketName);
+  if (artifactBucketProblem) problems.add("pipelines.artifactBucketName", config.pipelines.artifactBucketName, artifactBucketProblem);
+}
+
+function validatePipelines(config: GhostConfig, problems: Problems): void {
+  const p = config.pipelines;
+  problems.check((p.connectionArn === undefined) === (p.githubRepository === undefined), "pipelines.connectionArn", p.connectionArn ?? null,
+    "set connectionArn and githubRepository together (GitHub through a connection), or neither (CodeCommit)");
+  if (p.connectionArn !== undefined) {
+    problems.check(CONNECTION_ARN.test(p.connectionArn), "pipelines.connectionArn", p.connectionArn,
+      "must be a connection ARN: arn:aws:codestar-connections:<region>:<account>:connection/<id> (or codeconnections)");
+  }
+  if (p.githubRepository !== undefined) {
+    problems.check(/^[\w.-]+\/[\w.-]+$/.test(p.githubRepository), "pipelines.githubRepository", p.githubRepository, 'must be "owner/name"');
+  }
+  problems.between("pipelines.artifactExpirationDays", p.artifactExpirationDays, 1, 3650);
+  problems.oneOf("pipelines.computeType", p.computeType, CODEBUILD_COMPUTE_TYPES);
+  problems.between("pipelines.buildTimeoutMinutes", p.buildTimeoutMinutes, 5, 2160);
+  problems.between("pipelines.queuedTimeoutMinutes", p.queuedTimeoutMinutes, 5, 480);
+  problems.oneOf("pipelines.deploymentConfig", p.deploymentConfig, ECS_DEPLOYMENT_CONFIGS);
+  problems.between("pipelines.terminateBlueAfterMinutes", p.terminateBlueAfterMinutes, 0, 2880);
+  problems.between("pipelines.readyWaitMinutes", p.readyWaitMinutes, 0, 2880);
+  problems.check(/^[\w][\w.-]{0,127}$/.test(p.imageTag), "pipelines.imageTag", p.imageTag, "must be a Docker tag: letters, digits, '_', '.', '-', at most 128");
 }
 
 function validatePlacement(config: GhostConfig, problems: Problems): void {
@@ -283,6 +309,7 @@ export function environmentProblems(config: GhostConfig): string[] {
   validateStorage(config, problems);
   validateOperations(config, problems);
   validateEdge(config, problems);
+  validatePipelines(config, problems);
   return problems.list;
 }
 

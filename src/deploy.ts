@@ -1,0 +1,336 @@
+import { Construct } from "constructs";
+import { Fn, TerraformLocal } from "cdktf";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { CodedeployApp } from "@cdktf/provider-aws/lib/codedeploy-app";
+import { CodedeployDeploymentGroup } from "@cdktf/provider-aws/lib/codedeploy-deployment-group";
+import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { APP_REPO_FILES, IMAGE1_PLACEHOLDER_NAME } from "./app-repo";
+import { assumeRolePolicy, policyDocument, PolicyStatement } from "./iam";
+import { PipelineSource, PipelineTrigger } from "./source";
+
+/** CodeDeploy's predefined ECS deployment configurations (all at once, canary, linear). */
+export const ECS_DEPLOYMENT_CONFIGS = [
+  "CodeDeployDefault.ECSAllAtOnce",
+  "CodeDeployDefault.ECSCanary10Percent5Minutes",
+  "CodeDeployDefault.ECSCanary10Percent15Minutes",
+  "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+  "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+] as const;
+export type EcsDeploymentConfig = (typeof ECS_DEPLOYMENT_CONFIGS)[number];
+
+/** Managed policy for CodeDeploy's ECS blue/green work (task sets, listeners, alarms). */
+const CODEDEPLOY_ECS_POLICY_ARN = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS";
+
+/** CodeDeploy accepts waits of 0 to 2880 minutes (two days). */
+const MAX_WAIT_MINUTES = 2880;
+
+export interface DeployPipelineProps {
+  /** Prefix of every name, e.g. "ghost-prod". */
+  readonly namePrefix: string;
+  /** Repository (deployment templates), artifact bucket, pipeline and events roles. */
+  readonly source: PipelineSource;
+  /** ECS cluster and service (deployment controller CODE_DEPLOY). */
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** The listener that serves production traffic. */
+  readonly productionListenerArn: string;
+  /** The listener that reaches the replacement tasks before the cutover. */
+  readonly testListenerArn: string;
+  /** The target group the service starts with. */
+  readonly blueTargetGroup: LbTargetGroup;
+  /** The other one: the first deployment's replacement tasks. */
+  readonly greenTargetGroup: LbTargetGroup;
+  /** ARN suffix of the load balancer (alarm dimension). */
+  readonly loadBalancerArnSuffix: string;
+  /** ECR repository the build pushes to. */
+  readonly repositoryName: string;
+  readonly repositoryArn: string;
+  /** The moving tag whose push starts a deployment. @default "latest" */
+  readonly imageTag?: string;
+  /** Task and execution roles of the task definition: the only roles the pipeline may pass. */
+  readonly taskRoleArn: string;
+  readonly executionRoleArn: string;
+  /** How traffic moves to the new tasks (see ECS_DEPLOYMENT_CONFIGS). @default "CodeDeployDefault.ECSAllAtOnce" */
+  readonly deploymentConfig?: EcsDeploymentConfig;
+  /** Minutes the old (blue) tasks keep running after the cutover, for a fast rollback. @default 5 */
+  readonly terminateBlueAfterMinutes?: number;
+  /**
+   * Minutes to wait for someone to continue the deployment after the replacement tasks are
+   * ready (test them on the test listener); 0 moves traffic at once. @default 0
+   */
+  readonly readyWaitMinutes?: number;
+  /** Stop before deploying until someone approves. @default false */
+  readonly manualApproval?: boolean;
+  /** SNS topic told about pending approvals. @default undefined (no notification) */
+  readonly approvalTopicArn?: string;
+  /** Target 5xx responses in one minute that stop and roll back a deployment. @default 5 */
+  readonly target5xxThreshold?: number;
+  /** Consecutive minutes with an unhealthy target that stop and roll back a deployment. @default 3 */
+  readonly unhealthyMinutes?: number;
+}
+
+/**
+ * Pipeline 2, image to blue/green deployment: the CodeDeploy application and deployment group
+ * (with alarm-driven rollback), the pipeline ECR image + deployment templates -> optional approval
+ * -> CodeDeployToECS, and the EventBridge rule that starts it when the build pushes the tag.
+ */
+export class DeployPipeline extends Construct {
+  readonly application: CodedeployApp;
+  readonly applicationName: string;
+  readonly deploymentGroup: CodedeployDeploymentGroup;
+  readonly deploymentGroupName: string;
+  readonly codeDeployRole: IamRole;
+  /** Alarms that stop and roll back a deployment. */
+  readonly alarms: CloudwatchMetricAlarm[];
+  readonly pipeline: Codepipeline;
+  readonly pipelineName: string;
+  readonly pipelineArn: string;
+  readonly trigger: PipelineTrigger;
+
+  constructor(scope: Construct, id: string, props: DeployPipelineProps) {
+    super(scope, id);
+    const prefix = props.namePrefix;
+    const source = props.source;
+    const imageTag = props.imageTag ?? "latest";
+    const deploymentConfig = props.deploymentConfig ?? "CodeDeployDefault.ECSAllAtOnce";
+    const readyWait = checkedMinutes("readyWaitMinutes", props.readyWaitMinutes ?? 0);
+    const terminateAfter = checkedMinutes("terminateBlueAfterMinutes", props.terminateBlueAfterMinutes ?? 5);
+    const pipelineName = `${prefix}-deploy`;
+
+    this.codeDeployRole = new IamRole(this, "codedeploy-role", {
+      name: `${prefix}-codedeploy`,
+      assumeRolePolicy: assumeRolePolicy("codedeploy.amazonaws.com"),
+    });
+    const codeDeployPolicy = new IamRolePolicyAttachment(this, "codedeploy-role-policy", {
+      role: this.codeDeployRole.name,
+      policyArn: CODEDEPLOY_ECS_POLICY_ARN,
+    });
+
+    // CodeDeploy swaps the listeners between the two groups, so either may hold the
+    // replacement tasks of the next deployment: both are watched.
+    const groups = { blue: props.blueTargetGroup, green: props.greenTargetGroup };
+    this.alarms = Object.entries(groups).flatMap(([color, group]) => this.targetGroupAlarms(color, group, props));
+
+    this.application = new CodedeployApp(this, "application", {
+      name: `${prefix}-ghost`,
+      computePlatform: "ECS",
+    });
+    this.deploymentGroup = new CodedeployDeploymentGroup(this, "deployment-group", {
+      appName: this.application.name,
+      deploymentGroupName: `${prefix}-ghost`,
+      serviceRoleArn: this.codeDeployRole.arn,
+      deploymentConfigName: deploymentConfig,
+      deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+      blueGreenDeploymentConfig: {
+        deploymentReadyOption:
+          readyWait === 0
+            ? { actionOnTimeout: "CONTINUE_DEPLOYMENT" }
+            : { actionOnTimeout: "STOP_DEPLOYMENT", waitTimeInMinutes: readyWait },
+        terminateBlueInstancesOnDeploymentSuccess: {
+          action: "TERMINATE",
+          terminationWaitTimeInMinutes: terminateAfter,
+        },
+      },
+      ecsService: { clusterName: props.clusterName, serviceName: props.serviceName },
+      loadBalancerInfo: {
+        targetGroupPairInfo: {
+          prodTrafficRoute: { listenerArns: [props.productionListenerArn] },
+          testTrafficRoute: { listenerArns: [props.testListenerArn] },
+          targetGroup: [{ name: props.blueTargetGroup.name }, { name: props.greenTargetGroup.name }],
+        },
+      },
+      autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
+      alarmConfiguration: { enabled: true, alarms: this.alarms.map((alarm) => alarm.alarmName) },
+      dependsOn: [codeDeployPolicy],
+    });
+    this.applicationName = this.application.name;
+    this.deploymentGroupName = this.deploymentGroup.deploymentGroupName;
+
+    const pipelinePolicy = new IamRolePolicy(this, "pipeline-policy", {
+      name: `${prefix}-pipeline-deploy`,
+      role: source.pipelineRole.name,
+      policy: policyDocument(this.pipelineStatements(props, deploymentConfig)),
+    });
+
+    const approval = props.manualApproval ?? false;
+    const stages: CodepipelineStage[] = [
+      {
+        name: "Source",
+        action: [
+          {
+            name: "Image",
+            category: "Source",
+            owner: "AWS",
+            provider: "ECR",
+            version: "1",
+            outputArtifacts: ["image"],
+            configuration: { RepositoryName: props.repositoryName, ImageTag: imageTag },
+          },
+          // The task definition template and AppSpec live in the Ghost repository, beside the
+          // Dockerfile (written by `npm run app-repo`), as in the tutorial; only the image starts this pipeline.
+          source.sourceAction({ name: "Templates", outputArtifact: "templates", detectChanges: false }),
+        ],
+      },
+      ...(approval
+        ? [
+            {
+              name: "Approve",
+              action: [
+                {
+                  name: "Approve",
+                  category: "Approval",
+                  owner: "AWS",
+                  provider: "Manual",
+                  version: "1",
+                  configuration: {
+                    CustomData: `Deploy the new Ghost image (${props.repositoryName}:${imageTag}) to ${prefix}?`,
+                    ...(props.approvalTopicArn && { NotificationArn: props.approvalTopicArn }),
+                  },
+                },
+              ],
+            },
+          ]
+        : []),
+      {
+        name: "Deploy",
+        action: [
+          {
+            name: "BlueGreen",
+            category: "Deploy",
+            owner: "AWS",
+            provider: "CodeDeployToECS",
+            version: "1",
+            inputArtifacts: ["templates", "image"],
+            configuration: {
+              ApplicationName: this.application.name,
+              DeploymentGroupName: this.deploymentGroup.deploymentGroupName,
+              TaskDefinitionTemplateArtifact: "templates",
+              TaskDefinitionTemplatePath: APP_REPO_FILES.taskDefinition,
+              AppSpecTemplateArtifact: "templates",
+              AppSpecTemplatePath: APP_REPO_FILES.appspec,
+              Image1ArtifactName: "image",
+              Image1ContainerName: IMAGE1_PLACEHOLDER_NAME,
+            },
+          },
+        ],
+      },
+    ];
+
+    this.pipeline = new Codepipeline(this, "pipeline", {
+      name: pipelineName,
+      pipelineType: "V2",
+      roleArn: source.pipelineRole.arn,
+      artifactStore: [
+        { type: "S3", location: source.artifactBucketName, encryptionKey: { type: "KMS", id: source.artifactKeyArn } },
+      ],
+      stage: stages,
+      dependsOn: [source.pipelineSourcePolicy, pipelinePolicy],
+    });
+    this.pipelineName = this.pipeline.name;
+    this.pipelineArn = this.pipeline.arn;
+
+    this.trigger = new PipelineTrigger(this, "trigger", {
+      ruleName: `${prefix}-deploy-on-image-push`,
+      description: `Starts ${pipelineName} when ${props.repositoryName}:${imageTag} is pushed`,
+      eventPattern: {
+        source: ["aws.ecr"],
+        "detail-type": ["ECR Image Action"],
+        detail: {
+          "action-type": ["PUSH"],
+          result: ["SUCCESS"],
+          "repository-name": [props.repositoryName],
+          "image-tag": [imageTag],
+        },
+      },
+      pipelineName,
+      pipelineArn: this.pipeline.arn,
+      eventsRole: source.eventsRole,
+    });
+  }
+
+  /** Exactly what the deploy stage and the ECR source need, on this application, group and repository. */
+  private pipelineStatements(props: DeployPipelineProps, deploymentConfig: string): PolicyStatement[] {
+    // The deployment config's ARN, from the application's (same region and account); a local
+    // keeps the expression out of the policy JSON.
+    const deploymentConfigArn = new TerraformLocal(
+      this,
+      "deployment-config-arn",
+      Fn.replace(this.application.arn, "/:application:.*$/", `:deploymentconfig:${deploymentConfig}`)
+    ).asString;
+    const statements: PolicyStatement[] = [
+      { Sid: "ReadImage", Action: ["ecr:DescribeImages"], Resource: props.repositoryArn },
+      {
+        Sid: "Deploy",
+        Action: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
+        Resource: this.deploymentGroup.arn,
+      },
+      {
+        Sid: "RegisterRevision",
+        Action: [
+          "codedeploy:GetApplication",
+          "codedeploy:GetApplicationRevision",
+          "codedeploy:RegisterApplicationRevision",
+        ],
+        Resource: this.application.arn,
+      },
+      { Sid: "ReadDeploymentConfig", Action: ["codedeploy:GetDeploymentConfig"], Resource: deploymentConfigArn },
+      // RegisterTaskDefinition has no resource-level permissions (the revision does not exist yet).
+      { Sid: "RegisterTaskDefinition", Action: ["ecs:RegisterTaskDefinition"], Resource: "*" },
+      {
+        Sid: "PassTaskRoles",
+        Action: ["iam:PassRole"],
+        Resource: [props.taskRoleArn, props.executionRoleArn],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+    ];
+    if (props.manualApproval && props.approvalTopicArn) {
+      statements.push({ Sid: "NotifyApprovers", Action: ["sns:Publish"], Resource: props.approvalTopicArn });
+    }
+    return statements;
+  }
+
+  /** 5xx responses and unhealthy targets of one target group: either stops and rolls back a deployment. */
+  private targetGroupAlarms(color: string, group: LbTargetGroup, props: DeployPipelineProps): CloudwatchMetricAlarm[] {
+    const dimensions = { TargetGroup: group.arnSuffix, LoadBalancer: props.loadBalancerArnSuffix };
+    const unhealthyMinutes = props.unhealthyMinutes ?? 3;
+    const common = {
+      namespace: "AWS/ApplicationELB",
+      dimensions,
+      period: 60,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      // No requests or no targets is not a failure.
+      treatMissingData: "notBreaching",
+    };
+    return [
+      new CloudwatchMetricAlarm(this, `${color}-5xx`, {
+        ...common,
+        alarmName: `${props.namePrefix}-${color}-target-5xx`,
+        alarmDescription: `Ghost answers 5xx through the ${color} target group: stops a deployment and rolls it back`,
+        metricName: "HTTPCode_Target_5XX_Count",
+        statistic: "Sum",
+        evaluationPeriods: 1,
+        threshold: props.target5xxThreshold ?? 5,
+      }),
+      new CloudwatchMetricAlarm(this, `${color}-unhealthy`, {
+        ...common,
+        alarmName: `${props.namePrefix}-${color}-unhealthy-hosts`,
+        alarmDescription: `A task of the ${color} target group fails its health check: stops a deployment and rolls it back`,
+        metricName: "UnHealthyHostCount",
+        statistic: "Maximum",
+        evaluationPeriods: unhealthyMinutes,
+        threshold: 1,
+      }),
+    ];
+  }
+}
+
+function checkedMinutes(name: string, minutes: number): number {
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_WAIT_MINUTES) {
+    throw new Error(`${name} must be a whole number of minutes from 0 to ${MAX_WAIT_MINUTES}, got ${minutes}`);
+  }
+  return minutes;
+}
