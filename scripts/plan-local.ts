@@ -4,13 +4,13 @@
  * synthesizes the stacks in local mode, runs `terraform init` (S3 backend + DynamoDB locking
  * against the stand-ins) and `terraform plan` for each environment, prints the summary, stops.
  */
-import { App } from "cdktf";
 import * as path from "path";
-import { environmentStackName, buildApp } from "../src/app";
+import { environmentStackName } from "../src/app";
 import { loadProject } from "../src/config";
 import { stateKey } from "../src/stacks/backend";
+import { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } from "../src/local/plan";
 import { startStateServers } from "../src/local/state-servers";
-import { findProviderMirror, runTerraform, terraformEnv, terraformVersion, writeCliConfig } from "../src/local/terraform";
+import { terraformEnv, terraformVersion } from "../src/local/terraform";
 
 const step = (message: string) => process.stdout.write(`==> ${message}\n`);
 
@@ -25,35 +25,24 @@ async function main(): Promise<void> {
   if (!version) throw new Error("terraform is not on PATH: install Terraform >= 1.10 first");
   step(`using ${version}`);
   const workDir = path.resolve(".plan-local");
-  const { mirror } = findProviderMirror();
-  const cliConfig = mirror ? writeCliConfig(mirror, workDir) : process.env.TF_CLI_CONFIG_FILE ?? "";
+  const { cliConfigFile, mirror } = localCliConfig(workDir);
   step(mirror ? `provider hashicorp/aws from the mirror ${mirror}` : "no provider mirror found: Terraform downloads hashicorp/aws from its registry");
 
   step("starting the local state backend (s3rver for S3, dynalite for DynamoDB)");
   const servers = await startStateServers({ bucket: project.state.bucket, lockTable: project.state.lockTable });
   try {
     step(`synthesizing in local mode into ${path.join(workDir, "cdktf.out")}`);
-    const app = new App({ outdir: path.join(workDir, "cdktf.out") });
-    buildApp(app, {
-      local: { s3Endpoint: servers.s3Endpoint, dynamodbEndpoint: servers.dynamodbEndpoint, accessKey: "S3RVER", secretKey: "S3RVER" },
-      stateStackStatePath: path.join(workDir, "ghost-state.tfstate"),
-    });
-    app.synth();
-
-    const env = terraformEnv(cliConfig);
+    const stackDirs = synthesizeLocal(workDir, servers);
+    const env = terraformEnv(cliConfigFile);
     for (const environment of environments) {
       const stack = environmentStackName(project.project, environment);
-      const dir = path.join(workDir, "cdktf.out", "stacks", stack);
-      step(`${stack}: terraform init (state: s3://${project.state.bucket}/${stateKey(project.project, environment)} at ${servers.s3Endpoint}, lock table ${project.state.lockTable} at ${servers.dynamodbEndpoint})`);
-      const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: dir, env });
-      if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+      const key = stateKey(project.project, environment);
+      step(`${stack}: terraform init (state s3://${project.state.bucket}/${key} at ${servers.s3Endpoint}, lock table ${project.state.lockTable} at ${servers.dynamodbEndpoint})`);
+      await terraformInit(stackDirs[stack], env);
       step(`${stack}: terraform plan`);
-      const plan = await runTerraform(["plan", "-input=false", "-no-color"], { cwd: dir, env });
-      if (plan.code !== 0) throw new Error(`terraform plan failed:\n${plan.stderr}`);
-      const summary = plan.stdout.match(/Plan: .*/)?.[0] ?? "no summary found";
-      process.stdout.write(`${stack}: ${summary}\n`);
+      process.stdout.write(`${stack}: ${await terraformPlan(stackDirs[stack], env)}\n`);
     }
-    step("done: the plan above ran against real Terraform with remote state and locking, and no AWS account");
+    step("done: a real Terraform plan with remote state and locking, and no AWS account");
   } finally {
     await servers.stop();
     step("stopped the local state backend");

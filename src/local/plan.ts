@@ -1,7 +1,7 @@
 /**
- * The steps of a local Terraform plan, shared by the scripts that run one (scripts/bench.ts;
- * scripts/plan-local.ts does the same inline): the offline CLI config, a synth in local mode
- * against the state stand-ins, and `terraform init` / `terraform plan` of one stack.
+ * The steps of a local Terraform plan, shared by scripts/plan-local.ts and scripts/bench.ts:
+ * the offline CLI config, a synth in local mode against the state stand-ins, and
+ * `terraform init` / `terraform plan` of one stack.
  */
 import { App } from "cdktf";
 import * as path from "path";
@@ -44,9 +44,12 @@ function check(result: TerraformResult, what: string): TerraformResult {
   return result;
 }
 
-/** `terraform init` in `dir`; throws with Terraform's error output when it fails. */
+/**
+ * `terraform init` in `dir`; throws with Terraform's error output when it fails. `-reconfigure`:
+ * the local endpoints get new ports every run, and there is no state to migrate between them.
+ */
 export async function terraformInit(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  check(await runTerraform(["init", "-input=false", "-no-color"], { cwd: dir, env }), `terraform init in ${dir}`);
+  check(await runTerraform(["init", "-input=false", "-no-color", "-reconfigure"], { cwd: dir, env }), `terraform init in ${dir}`);
 }
 
 /** `terraform plan` in `dir`; returns its summary line ("Plan: …" or "No changes. …"), throws when it fails. */

@@ -54,11 +54,20 @@ export async function scanLockTable(dynamodbEndpoint: string, table: string): Pr
   return JSON.parse(response.body).Items;
 }
 
-export async function startStateServers(options: { bucket: string; lockTable: string }): Promise<StateServers> {
+export interface StateServersOptions {
+  readonly bucket: string;
+  readonly lockTable: string;
+  /** Loopback port of s3rver. @default 0 (a free port) */
+  readonly s3Port?: number;
+  /** Loopback port of dynalite. @default 0 (a free port) */
+  readonly dynamodbPort?: number;
+}
+
+export async function startStateServers(options: StateServersOptions): Promise<StateServers> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ghost-s3rver-"));
   const s3 = new S3rver({
     address: "127.0.0.1",
-    port: 0,
+    port: options.s3Port ?? 0,
     silent: true,
     directory,
     configureBuckets: [{ name: options.bucket, configs: [] }],
@@ -68,7 +77,7 @@ export async function startStateServers(options: { bucket: string; lockTable: st
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     dynamo.once("error", reject);
-    dynamo.listen(0, "127.0.0.1", () => resolve());
+    dynamo.listen(options.dynamodbPort ?? 0, "127.0.0.1", () => resolve());
   });
   const dynamodbEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
