@@ -7,8 +7,9 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
 import { buildApp, BuildAppOptions } from "../../src/app";
-import { GhostEnvironmentInput, ProjectInput } from "../../src/config";
+import { ProjectInput } from "../../src/config";
 import { PROJECT } from "../../src/config/environments";
+import { FULL_FEATURE_ENVIRONMENT } from "../fixtures";
 import {
   findProviderMirror,
   runTerraform,
@@ -20,29 +21,7 @@ import {
 
 export const WORK_DIR = path.resolve(__dirname, "..", "..", ".test-work");
 
-/** Every optional feature on, so the Terraform tiers judge those code paths too. */
-export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
-  environment: "full",
-  network: { vpcCidr: "10.20.0.0/16", natGateways: "single" },
-  loadBalancer: { accessLogs: true, testListenerCidrs: ["203.0.113.0/24"] },
-  storage: { throughputMode: "elastic" },
-  service: { cpu: 512, memory: 1024, cpuArchitecture: "ARM64", maxCount: 2 },
-  database: { engine: "mysql", multiAz: true, deletionProtection: true },
-  pipelines: {
-    connectionArn: "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
-    githubRepository: "example/ghost-blog",
-    deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes",
-    readyWaitMinutes: 10,
-    manualApproval: true,
-  },
-  alerts: { emails: ["ops@example.com"] },
-  logs: { retentionDays: 30, kmsEncryption: true },
-  edge: {
-    dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" },
-    cloudFront: { enabled: true, originFacingPrefixListId: "pl-93a247fa" },
-    waf: { enabled: true },
-  },
-};
+export { FULL_FEATURE_ENVIRONMENT };
 
 /** The shipped environments plus the full-feature one. */
 export const TEST_PROJECT: ProjectInput = { ...PROJECT, environments: [...PROJECT.environments, FULL_FEATURE_ENVIRONMENT] };
@@ -53,10 +32,26 @@ interface TerraformSetup {
   readonly cliConfigFile?: string;
 }
 
+/** The mirror found last time (searching the disk takes seconds), if it still holds the provider. */
+const MIRROR_CACHE = path.join(WORK_DIR, "provider-mirror");
+
+function locateMirror(): { mirror?: string; reason?: string } {
+  if (!process.env.GHOST_TF_PROVIDER_MIRROR && fs.existsSync(MIRROR_CACHE)) {
+    const cached = findProviderMirror({ ...process.env, GHOST_TF_PROVIDER_MIRROR: fs.readFileSync(MIRROR_CACHE, "utf8") });
+    if (cached.mirror) return cached;
+  }
+  const found = findProviderMirror();
+  if (found.mirror) {
+    fs.mkdirSync(WORK_DIR, { recursive: true });
+    fs.writeFileSync(MIRROR_CACHE, found.mirror);
+  }
+  return found;
+}
+
 function prepare(): TerraformSetup {
   const version = terraformVersion();
   if (!version) return { available: false, reason: "the terraform CLI is not on PATH" };
-  const { mirror, reason } = findProviderMirror();
+  const { mirror, reason } = locateMirror();
   if (!mirror) return { available: false, reason };
   return { available: true, cliConfigFile: writeCliConfig(mirror, WORK_DIR) };
 }

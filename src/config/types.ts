@@ -44,39 +44,39 @@ export interface NetworkConfig {
   /** VPC CIDR block (IPv4, /16 to /24). @default "10.0.0.0/16" */
   readonly vpcCidr: string;
   /**
-   * Public subnet CIDRs, one per AZ, in AZ order.
+   * Public subnet CIDRs, one per AZ, in AZ order: inside the VPC, no overlaps, /28 or larger.
    * @default derived: the VPC CIDR cut into 2 x AZ-count equal blocks, the first half public
    */
   readonly publicSubnetCidrs: string[];
-  /** Private subnet CIDRs, one per AZ, in AZ order. @default derived: the second half */
+  /** Private subnet CIDRs, one per AZ, in AZ order (same rules). @default derived: the second half */
   readonly privateSubnetCidrs: string[];
-  /** NAT gateways for the private subnets. @default "single" */
+  /** NAT gateways for the private subnets; with "none" tasks run in the public subnets with public IPs. @default "single" */
   readonly natGateways: NatGatewayMode;
   /** VPC flow logs to CloudWatch Logs. @default true */
   readonly flowLogs: boolean;
 }
 
 export interface LoadBalancerConfig {
-  /** ACM certificate ARN; when set, HTTPS on 443 and HTTP 80 redirects to it. @default undefined (HTTP only) */
+  /** ACM certificate ARN; when set, HTTPS on 443 (TLS 1.3 policy) and HTTP 80 redirects to it. @default undefined (HTTP only) */
   readonly certificateArn?: string;
   /** ALB deletion protection. @default false (true in prod) */
   readonly deletionProtection: boolean;
-  /** ALB access logs to an encrypted S3 bucket. @default false */
+  /** ALB access logs to the SSE-S3 encrypted bucket `<project>-<environment>-alb-logs-<region>`. @default false */
   readonly accessLogs: boolean;
-  /** Port of the CodeDeploy test listener (green target group). @default 8080 */
+  /** Port of the CodeDeploy test listener (green target group); not 80 or 443. @default 8080 */
   readonly testListenerPort: number;
   /** CIDRs allowed to reach the test listener. @default [] (nobody from outside) */
   readonly testListenerCidrs: string[];
   /** Health-check path: must answer 200 without a redirect. @default "/ghost/api/admin/site/" */
   readonly healthCheckPath: string;
-  /** Seconds a deregistering target keeps draining (AWS default is 300). @default 30 */
+  /** Seconds a deregistering target keeps draining, 0 to 3600 (AWS default is 300). @default 30 */
   readonly deregistrationDelaySeconds: number;
 }
 
 export interface StorageConfig {
   /** EFS performance mode. @default "generalPurpose" */
   readonly performanceMode: EfsPerformanceMode;
-  /** EFS throughput mode. @default "bursting" */
+  /** EFS throughput mode; "elastic" needs performanceMode "generalPurpose". @default "bursting" */
   readonly throughputMode: EfsThroughputMode;
   /** Move files not read for this long to Infrequent Access. @default "AFTER_30_DAYS" */
   readonly transitionToIa?: EfsTransitionToIa;
@@ -89,23 +89,23 @@ export interface ServiceConfig {
   readonly cpu: number;
   /** Task memory (MiB); must suit the CPU size on Fargate. @default 512 */
   readonly memory: number;
-  /** CPU architecture of the task. @default "X86_64" */
+  /** CPU architecture of the task; FARGATE_SPOT runs only X86_64. @default "X86_64" */
   readonly cpuArchitecture: CpuArchitecture;
   /** First image, before any pipeline ran; the pipelines own the image afterwards. @default "ghost:5-alpine" */
   readonly ghostImage: string;
-  /** Public site URL; @default undefined (http://<ALB DNS name>) */
+  /** Public site URL, Ghost's `url`. @default undefined (https://<edge.dns.domainName> with edge DNS, else http(s)://<ALB DNS name>) */
   readonly siteUrl?: string;
   /** Tasks wanted at creation; autoscaling owns it afterwards. @default 1 */
   readonly desiredCount: number;
   /** Autoscaling minimum. @default 1 */
   readonly minCount: number;
-  /** Autoscaling maximum. Ghost supports one instance per site: above 1 synth warns. @default 1 */
+  /** Autoscaling maximum. Ghost supports one instance per site: above 1 synth warns (see README "One Ghost per site"). @default 1 */
   readonly maxCount: number;
-  /** Target-tracking target for average CPU, percent. @default 75 */
+  /** Target-tracking target for average CPU, percent (1 to 100). @default 75 */
   readonly cpuTargetPercent: number;
-  /** Scale-in cooldown, seconds. @default 60 */
+  /** Scale-in cooldown, seconds (0 to 3600). @default 60 */
   readonly scaleInCooldownSeconds: number;
-  /** Scale-out cooldown, seconds. @default 60 */
+  /** Scale-out cooldown, seconds (0 to 3600). @default 60 */
   readonly scaleOutCooldownSeconds: number;
   /** Seconds ECS ignores failing health checks after a task starts (Ghost migrates on boot). @default 120 */
   readonly healthCheckGracePeriodSeconds: number;
@@ -114,11 +114,11 @@ export interface ServiceConfig {
 }
 
 export interface DatabaseConfig {
-  /** Ghost's database. @default "mysql" */
+  /** Ghost's database; "sqlite" is refused unless exactly one Ghost task can run. @default "mysql" */
   readonly engine: DatabaseEngine;
   /** RDS instance class (mysql only). @default "db.t4g.micro" */
   readonly instanceClass: string;
-  /** MySQL engine version (major 8). @default "8.0" */
+  /** MySQL engine version (major 8: Ghost supports only MySQL 8 in production). @default "8.0" */
   readonly engineVersion: string;
   /** Allocated storage, GiB (20 to 65536). @default 20 */
   readonly allocatedStorageGb: number;
@@ -126,7 +126,7 @@ export interface DatabaseConfig {
   readonly maxAllocatedStorageGb: number;
   /** Multi-AZ standby. @default false (true in prod) */
   readonly multiAz: boolean;
-  /** RDS deletion protection. @default false (true in prod) */
+  /** RDS deletion protection; when on, a final snapshot is taken on deletion. @default false (true in prod) */
   readonly deletionProtection: boolean;
   /** Automated backup retention, days (1 to 35). @default 7 */
   readonly backupRetentionDays: number;
@@ -210,12 +210,12 @@ export interface EdgeConfig {
   readonly cloudFront: {
     /** CloudFront in front of the ALB; the ALB then accepts only CloudFront. Needs dns. @default false */
     readonly enabled: boolean;
-    /** @default "PriceClass_100" */
+    /** CloudFront price class: which edge locations serve the site. @default "PriceClass_100" */
     readonly priceClass: CloudFrontPriceClass;
     /**
      * Id of the managed prefix list com.amazonaws.global.cloudfront.origin-facing in this region
-     * (pl-...); required with CloudFront. Look it up once: aws ec2 describe-managed-prefix-lists
-     * --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing
+     * (pl-...); required with CloudFront. Look it up once: `aws ec2 describe-managed-prefix-lists
+     * --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`
      * @default undefined
      */
     readonly originFacingPrefixListId?: string;
@@ -232,13 +232,16 @@ export interface EdgeConfig {
 export interface GhostConfig {
   /** Project name: first part of every resource name. @default "ghost" */
   readonly project: string;
-  /** Environment name (dev, prod, ...): second part of every resource name. */
+  /**
+   * Environment name (dev, prod, ...): second part of every resource name; lowercase letters, digits,
+   * single hyphens, and `<project>-<environment>` at most 26 characters (ALB names allow 32).
+   */
   readonly environment: string;
-  /** AWS region. @default "eu-west-2" (the tutorial's) */
+  /** AWS region code. @default "eu-west-2" (the tutorial's) */
   readonly region: string;
-  /** Availability zones, explicit (no AWS look-up), at least 2. @default [`${region}a`, `${region}b`, `${region}c`] */
+  /** Availability zones, explicit (no AWS look-up): at least 2, all in the region, no repeats. @default [`${region}a`, `${region}b`, `${region}c`] */
   readonly availabilityZones: string[];
-  /** Tags on every resource (provider default_tags), besides Project and Environment. @default {} */
+  /** Tags on every resource (provider default_tags), besides Project, Environment and ManagedBy. @default {} */
   readonly tags: Record<string, string>;
   readonly network: NetworkConfig;
   readonly loadBalancer: LoadBalancerConfig;
@@ -254,13 +257,13 @@ export interface GhostConfig {
 
 /** Where Terraform keeps state: shared by the bootstrap stack and every environment stack. */
 export interface StateConfig {
-  /** S3 bucket for state; globally unique, so change it. @default "<project>-tfstate-<region>" */
+  /** S3 bucket for state; globally unique, so change it (e.g. add your account id). @default "<project>-tfstate-<region>" */
   readonly bucket: string;
   /** DynamoDB lock table. @default "<project>-tfstate-lock" */
   readonly lockTable: string;
   /** Region of the bucket and table. @default the first environment's region */
   readonly region: string;
-  /** Also lock with an S3 lock file (`use_lockfile`, Terraform >= 1.10). @default false */
+  /** Also lock with an S3 lock file (`use_lockfile`, Terraform >= 1.10; DynamoDB locking is deprecated in its favour); both may be on during a migration. @default false */
   readonly useLockfile: boolean;
 }
 
@@ -272,6 +275,7 @@ export type DeepPartial<T> = {
 export type GhostEnvironmentInput = DeepPartial<GhostConfig> & { readonly environment: string };
 
 export interface ProjectInput {
+  /** Project name: first part of every resource name (lowercase letters, digits, single hyphens). @default "ghost" */
   readonly project?: string;
   readonly state?: Partial<StateConfig>;
   readonly environments: GhostEnvironmentInput[];

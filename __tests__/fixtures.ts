@@ -1,0 +1,26 @@
+/** Test fixtures shared by several test files (no side effects: safe to import anywhere). */
+import { GhostEnvironmentInput } from "../src/config";
+
+/** Every optional feature on, so the Terraform tiers judge those code paths too. */
+export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
+  environment: "full",
+  network: { vpcCidr: "10.20.0.0/16", natGateways: "single" },
+  loadBalancer: { accessLogs: true, testListenerCidrs: ["203.0.113.0/24"] },
+  storage: { throughputMode: "elastic" },
+  service: { cpu: 512, memory: 1024, cpuArchitecture: "ARM64", maxCount: 2 },
+  database: { engine: "mysql", multiAz: true, deletionProtection: true },
+  pipelines: {
+    connectionArn: "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
+    githubRepository: "example/ghost-blog",
+    deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes",
+    readyWaitMinutes: 10,
+    manualApproval: true,
+  },
+  alerts: { emails: ["ops@example.com"] },
+  logs: { retentionDays: 30, kmsEncryption: true },
+  edge: {
+    dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" },
+    cloudFront: { enabled: true, originFacingPrefixListId: "pl-93a247fa" },
+    waf: { enabled: true },
+  },
+};

@@ -1,0 +1,105 @@
+/**
+ * moto in server mode: one local endpoint for every AWS API the stacks use, on a free loopback
+ * port, with its request log in a file. `stop()` ends it; so does the exit of this process.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import { LocalMode } from "./mode";
+import { venvBin } from "./python-env";
+
+/** Dummy credentials (moto accepts any). */
+export const EMULATOR_CREDENTIALS = { accessKey: "moto-test", secretKey: "moto-test" } as const;
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:41234 */
+  readonly endpoint: string;
+  /** Every request moto served, and the tracebacks of those it failed. */
+  readonly logFile: string;
+  /** Local mode with every service, S3 and DynamoDB at this emulator. */
+  readonly local: LocalMode;
+  /** moto's "action has not been implemented" lines so far (each once): what a timed-out apply waited on. */
+  notImplemented(): string[];
+  stop(): Promise<void>;
+}
+
+function waitForPort(child: ChildProcess, logFile: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const match = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(fs.readFileSync(logFile, "utf8"));
+      if (match) finish(() => resolve(Number(match[1])));
+      else if (child.exitCode !== null) finish(() => reject(new Error(`moto_server exited (${child.exitCode}):\n${fs.readFileSync(logFile, "utf8")}`)));
+      else if (Date.now() - started > timeoutMs) finish(() => reject(new Error(`moto_server did not start in ${timeoutMs} ms`)));
+    }, 100);
+    const finish = (settle: () => void): void => {
+      clearInterval(poll);
+      settle();
+    };
+  });
+}
+
+/** Resolves once moto answers HTTP (any status). */
+async function waitForHttp(endpoint: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const request = http.get(`${endpoint}/moto-api/`, (response) => {
+        response.resume();
+        resolve(true);
+      });
+      request.on("error", () => resolve(false));
+      request.setTimeout(2000, () => request.destroy());
+    });
+    if (answered) return;
+    if (Date.now() > deadline) throw new Error(`moto at ${endpoint} did not answer in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function startEmulator(options: { venv: string; logFile: string }): Promise<Emulator> {
+  fs.writeFileSync(options.logFile, "");
+  const log = fs.openSync(options.logFile, "a");
+  const child = spawn(venvBin("moto_server", options.venv), ["--host", "127.0.0.1", "--port", "0"], {
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      // AWS managed policies (AmazonECSTaskExecutionRolePolicy...) exist only when loaded.
+      MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
+      PYTHONUNBUFFERED: "1",
+    },
+  });
+  fs.closeSync(log);
+  const killOnExit = (): void => {
+    child.kill("SIGKILL");
+  };
+  process.on("exit", killOnExit);
+
+  const stop = async (): Promise<void> => {
+    process.off("exit", killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    const port = await waitForPort(child, options.logFile, 30_000);
+    const endpoint = `http://127.0.0.1:${port}`;
+    await waitForHttp(endpoint, 30_000);
+    return {
+      endpoint,
+      logFile: options.logFile,
+      local: { endpoint, s3Endpoint: endpoint, dynamodbEndpoint: endpoint, ...EMULATOR_CREDENTIALS },
+      notImplemented: () => [
+        ...new Set(fs.readFileSync(options.logFile, "utf8").match(/NotImplementedError: .*/g) ?? []),
+      ],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
