@@ -7,4 +7,7 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
   reporters: ["default", "<rootDir>/scripts/summary-reporter.js"],
   testTimeout: 60000,
+  // Two workers on the 2-core machines: the end-to-end tier (mostly Terraform and moto waiting on
+  // each other) runs beside the rest instead of after it.
+  maxWorkers: 2,
 };

@@ -4,19 +4,29 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { environmentStackName } from "../../src/app";
+import { loadProject } from "../../src/config";
+import { stateStackName } from "../../src/stacks/state-stack";
 import { describeWithTerraform, expectSuccess, synthesizeStacks, terraform, TEST_PROJECT, WORK_DIR } from "./harness";
 
 jest.setTimeout(180_000);
 
 describeWithTerraform("terraform validate (real CLI, hashicorp/aws 5.100.0)", () => {
-  const stacks = synthesizeStacks("validate", { project: TEST_PROJECT, local: undefined });
+  const { project, environments } = loadProject(TEST_PROJECT);
+  const names = [stateStackName(project), ...environments.map((env) => environmentStackName(project, env.environment))];
+  // Synthesized in beforeAll, not while jest collects the tests: a skipped tier must not write.
+  let stacks: Record<string, string> = {};
+  beforeAll(() => {
+    stacks = synthesizeStacks("validate", { project: TEST_PROJECT, local: undefined });
+  });
 
   it("synthesizes the bootstrap stack and one stack per environment (the shipped ones and the full-feature one)", () => {
     expect(Object.keys(stacks).sort()).toEqual(["ghost-dev", "ghost-full", "ghost-prod", "ghost-state"]);
   });
 
-  for (const [name, dir] of Object.entries(stacks)) {
+  for (const name of names) {
     it(`${name} initializes from the mirror and validates`, async () => {
+      const dir = stacks[name];
       expectSuccess(await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]), `${name}: terraform init`);
       const result = await terraform(dir, ["validate", "-no-color"]);
       expectSuccess(result, `${name}: terraform validate`);

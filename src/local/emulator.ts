@@ -1,6 +1,6 @@
 /**
  * moto in server mode: one local endpoint for every AWS API the stacks use, on a free loopback
- * port, with its request log in a file. `stop()` ends it; so does the exit of this process.
+ * port, with its request log in a file. `stop()` ends it; so does the end of this process.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -29,8 +29,8 @@ function waitForPort(child: ChildProcess, logFile: string, timeoutMs: number): P
     const poll = setInterval(() => {
       const match = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(fs.readFileSync(logFile, "utf8"));
       if (match) finish(() => resolve(Number(match[1])));
-      else if (child.exitCode !== null) finish(() => reject(new Error(`moto_server exited (${child.exitCode}):\n${fs.readFileSync(logFile, "utf8")}`)));
-      else if (Date.now() - started > timeoutMs) finish(() => reject(new Error(`moto_server did not start in ${timeoutMs} ms`)));
+      else if (child.exitCode !== null) finish(() => reject(new Error(`moto exited (${child.exitCode}):\n${fs.readFileSync(logFile, "utf8")}`)));
+      else if (Date.now() - started > timeoutMs) finish(() => reject(new Error(`moto did not start in ${timeoutMs} ms`)));
     }, 100);
     const finish = (settle: () => void): void => {
       clearInterval(poll);
@@ -57,29 +57,34 @@ async function waitForHttp(endpoint: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * moto's server in a thread of a Python process that exits when its stdin closes: when this
+ * process ends, however it ends, the pipe closes and moto goes with it.
+ */
+const SERVER = [
+  "import sys, threading",
+  "from moto.server import main",
+  "threading.Thread(target=main, args=(['--host', '127.0.0.1', '--port', '0'],), daemon=True).start()",
+  "sys.stdin.read()",
+].join("\n");
+
 export async function startEmulator(options: { venv: string; logFile: string }): Promise<Emulator> {
   fs.writeFileSync(options.logFile, "");
   const log = fs.openSync(options.logFile, "a");
-  const child = spawn(venvBin("moto_server", options.venv), ["--host", "127.0.0.1", "--port", "0"], {
-    stdio: ["ignore", log, log],
+  const child = spawn(venvBin("python", options.venv), ["-u", "-c", SERVER], {
+    stdio: ["pipe", log, log],
     env: {
       ...process.env,
       // AWS managed policies (AmazonECSTaskExecutionRolePolicy...) exist only when loaded.
       MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
-      PYTHONUNBUFFERED: "1",
     },
   });
   fs.closeSync(log);
-  const killOnExit = (): void => {
-    child.kill("SIGKILL");
-  };
-  process.on("exit", killOnExit);
 
   const stop = async (): Promise<void> => {
-    process.off("exit", killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
+    child.stdin?.end();
     const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
     await exited;
     clearTimeout(timer);

@@ -79,23 +79,28 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { mirr
   return searched ? { mirror: searched } : { reason: `no filesystem mirror of hashicorp/aws ${AWS_PROVIDER_VERSION} found; set GHOST_TF_PROVIDER_MIRROR` };
 }
 
-/** Writes a Terraform CLI config that installs hashicorp/aws only from `mirror`; returns its path. */
+/**
+ * Writes a Terraform CLI config that installs hashicorp/aws only from `mirror`; returns its path.
+ * Written to a temporary file and renamed, so a Terraform process reading it concurrently never
+ * sees a half-written file.
+ */
 export function writeCliConfig(mirror: string, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "terraform.rc");
-  fs.writeFileSync(
-    file,
-    [
-      "provider_installation {",
-      "  filesystem_mirror {",
-      `    path    = ${JSON.stringify(mirror)}`,
-      '    include = ["registry.terraform.io/hashicorp/aws"]',
-      "  }",
-      '  direct { exclude = ["registry.terraform.io/hashicorp/aws"] }',
-      "}",
-      "",
-    ].join("\n"),
-  );
+  const content = [
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/hashicorp/aws"]',
+    "  }",
+    '  direct { exclude = ["registry.terraform.io/hashicorp/aws"] }',
+    "}",
+    "",
+  ].join("\n");
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === content) return file;
+  const temporary = `${file}.${process.pid}`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, file);
   return file;
 }
 
