@@ -39,6 +39,7 @@ function hasProvider(mirror: string): boolean {
 /** Terraform's implied local mirror directories (Terraform docs, "Provider Installation"). */
 function impliedMirrors(): string[] {
   const home = os.homedir();
+  // The XDG Base Directory default when XDG_DATA_DIRS is unset, as Terraform itself uses it.
   const xdgData = (process.env.XDG_DATA_DIRS ?? "/usr/local/share:/usr/share").split(":");
   return [
     path.join(home, ".terraform.d", "plugins"),
