@@ -266,7 +266,7 @@ describe.each(loadProject().environments.map((config) => [config.environment, co
 
     it("is the Terraform task definition with the image replaced by <IMAGE1_NAME>", () => {
       const [container] = registered.containerDefinitions;
-      expect(container.image).toBe(config.service.ghostImage);
+      expect(container.image).toBe(pullableImage(config.service.ghostImage)); // first pull from the ECR Public mirror
       expect(JSON.parse(output.value)).toEqual({
         ...registered,
         containerDefinitions: [{ ...container, image: IMAGE1_PLACEHOLDER }],

@@ -72,7 +72,7 @@ describe("resolveEnvironment (defaults)", () => {
       accessLogs: false,
       testListenerPort: 8080,
       testListenerCidrs: [],
-      healthCheckPath: "/ghost/api/admin/site/",
+      healthCheckPath: "/ghost/.well-known/jwks.json",
       deregistrationDelaySeconds: 30,
     });
     expect(config.loadBalancer.certificateArn).toBeUndefined();
@@ -88,7 +88,7 @@ describe("resolveEnvironment (defaults)", () => {
       cpu: 256,
       memory: 512,
       cpuArchitecture: "X86_64",
-      ghostImage: "ghost:5-alpine",
+      ghostImage: "ghost:6.65.0-alpine",
       desiredCount: 1,
       minCount: 1,
       maxCount: 1,
@@ -179,7 +179,7 @@ describe("resolveEnvironment (defaults)", () => {
   it("merges a partial section: only service.cpu given keeps the other service defaults", () => {
     const service = resolveEnvironment({ environment: "dev", service: { cpu: 1024 } }, "ghost").service;
     expect(service.cpu).toBe(1024);
-    expect(service).toMatchObject({ memory: 512, serviceName: "ghost-blog", ghostImage: "ghost:5-alpine", cpuTargetPercent: 75 });
+    expect(service).toMatchObject({ memory: 512, serviceName: "ghost-blog", ghostImage: "ghost:6.65.0-alpine", cpuTargetPercent: 75 });
   });
 
   it("keeps the default when an input field is undefined", () => {
@@ -519,7 +519,7 @@ describe("validateProject: service", () => {
   });
 
   it("rejects an empty Ghost image", () => {
-    expectProblem(withDev({ service: { ghostImage: "  " } }), "dev", "service.ghostImage", "  ", "must name a container image, e.g. ghost:5-alpine");
+    expectProblem(withDev({ service: { ghostImage: "  " } }), "dev", "service.ghostImage", "  ", "must name a container image, e.g. ghost:6.65.0-alpine");
   });
 
   it("rejects a site URL without a scheme", () => {

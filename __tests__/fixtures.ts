@@ -24,3 +24,15 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
     waf: { enabled: true },
   },
 };
+
+/**
+ * HTTPS with the user's own ACM certificate (no Route 53, no CloudFront): the Ghost tier's HTTPS
+ * site. The ARN is a placeholder; nothing outside the Ghost tier deploys this environment.
+ */
+export const HTTPS_CERTIFICATE_ENVIRONMENT: GhostEnvironmentInput = {
+  environment: "https",
+  network: { vpcCidr: "10.30.0.0/16", natGateways: "none" },
+  database: { engine: "sqlite" },
+  loadBalancer: { certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789" },
+  service: { siteUrl: "https://blog.example.com" },
+};

@@ -79,7 +79,7 @@ describe("LoadBalancer", () => {
       health_check: {
         enabled: true,
         protocol: "HTTP",
-        path: "/ghost/api/admin/site/",
+        path: "/ghost/.well-known/jwks.json",
         matcher: "200",
         interval: 10,
         timeout: 5,
@@ -139,6 +139,15 @@ describe("LoadBalancer", () => {
     const test = listenersByPort(json)[9000];
     expect(test.protocol).toBe("HTTP");
     expect(test.default_action).toEqual(forwardTo(json, "ghost-prod-green"));
+  });
+
+  it("serves the test listener over HTTPS with the certificate when production is HTTPS (an https Ghost redirects plain HTTP)", () => {
+    const { json } = build({ certificateArn: CERT, testListenerPort: 9000 });
+    expect(listenersByPort(json)[9000]).toMatchObject({
+      protocol: "HTTPS",
+      certificate_arn: CERT,
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    });
   });
 
   it.each([

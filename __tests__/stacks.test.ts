@@ -160,6 +160,11 @@ describe("GhostStack prod topology (the tutorial's)", () => {
     });
   });
 
+  it("starts on the pinned Ghost 6 release, pulled from the ECR Public mirror of Docker's official images", () => {
+    const containers = JSON.parse(onlyResource(json, "aws_ecs_task_definition").container_definitions);
+    expect(containers[0].image).toBe("public.ecr.aws/docker/library/ghost:6.65.0-alpine");
+  });
+
   it("uses RDS MySQL and gives Ghost the password only as a secret", () => {
     const containers = JSON.parse(onlyResource(json, "aws_ecs_task_definition").container_definitions);
     const names = (list: { name: string }[]) => list.map((entry) => entry.name);

@@ -46,11 +46,14 @@ export interface LoadBalancerProps {
   readonly deletionProtection?: boolean;
   /** Access logs to a new SSE-S3 bucket of this name (in the stack's region). @default undefined (off) */
   readonly accessLogs?: { readonly bucketName: string };
-  /** Target health-check path; must answer 200 without a redirect. @default "/ghost/api/admin/site/" */
+  /**
+   * Target health-check path: Ghost must answer it 200 to plain HTTP without X-Forwarded-Proto,
+   * also with an https `url` (it redirects most paths then). @default "/ghost/.well-known/jwks.json"
+   */
   readonly healthCheckPath?: string;
   /** Seconds a deregistering target keeps draining. @default 30 */
   readonly deregistrationDelaySeconds?: number;
-  /** Port of the CodeDeploy test listener (HTTP, forwards to green). @default 8080 */
+  /** Port of the CodeDeploy test listener (forwards to green; HTTPS with the certificate). @default 8080 */
   readonly testListenerPort?: number;
 }
 
@@ -102,16 +105,19 @@ export class LoadBalancer extends Construct {
     this.scheme = https ? "https" : "http";
     this.productionListenerPort = https ? 443 : 80;
 
+    // Both listeners CodeDeploy swaps speak the same protocol: behind plain HTTP, an https Ghost
+    // would redirect a tester on the test listener to the production URL (blue), not show green.
+    const protocol = https
+      ? { protocol: "HTTPS" as const, sslPolicy: props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: props.certificateArn }
+      : { protocol: "HTTP" as const };
     this.productionListener = this.codeDeployListener("production", {
+      ...protocol,
       port: this.productionListenerPort,
-      protocol: https ? "HTTPS" : "HTTP",
-      sslPolicy: https ? props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06" : undefined,
-      certificateArn: props.certificateArn,
       targetGroup: this.blueTargetGroup,
     });
     this.testListener = this.codeDeployListener("test", {
+      ...protocol,
       port: props.testListenerPort ?? 8080,
-      protocol: "HTTP",
       targetGroup: this.greenTargetGroup,
     });
 
@@ -140,7 +146,7 @@ export class LoadBalancer extends Construct {
       healthCheck: {
         enabled: true,
         protocol: "HTTP",
-        path: props.healthCheckPath ?? "/ghost/api/admin/site/",
+        path: props.healthCheckPath ?? "/ghost/.well-known/jwks.json",
         matcher: "200",
         interval: 10,
         timeout: 5,

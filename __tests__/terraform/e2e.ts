@@ -13,23 +13,22 @@ import { stateStackName } from "../../src/stacks/state-stack";
 import { UNROUNDTRIPPED_ATTRIBUTES, UNSUPPORTED_RESOURCES } from "../../src/local/emulator-gaps";
 import { pythonUnavailableReason } from "../../src/local/python-env";
 import { terraformEnv, TerraformResult } from "../../src/local/terraform";
+import { describeWithTool } from "../support/tiers";
 import { TERRAFORM } from "./harness";
 
 const PYTHON_REASON = pythonUnavailableReason();
 
 /** `describe` that needs Terraform and Python: skipped with one line locally, failing under CI. */
 export function describeWithPython(name: string, body: () => void): void {
-  const reason = TERRAFORM.reason ?? PYTHON_REASON;
-  if (!reason) return describe(name, body);
-  if (process.env.CI === "true" || process.env.CI === "1") {
-    return describe(name, () => {
-      it("has the Terraform CLI, the provider mirror and python3 with venv (required under CI)", () => {
-        throw new Error(`${name} cannot run: ${reason}`);
-      });
-    });
-  }
-  process.stdout.write(`SKIPPED ${name}: ${reason} (under CI=true this fails instead)\n`);
-  return describe.skip(name, body);
+  describeWithTool(
+    name,
+    {
+      tier: name,
+      requirement: "has the Terraform CLI, the provider mirror and python3 with venv (required under CI)",
+      unavailable: TERRAFORM.reason ?? PYTHON_REASON,
+    },
+    body,
+  );
 }
 
 /** Stack names from the project configuration, known before anything is synthesized. */

@@ -3,13 +3,11 @@
  * stacks synthesized into a scratch directory, and the rule that a missing Terraform skips
  * locally (one clear line) but fails under CI=true.
  */
-import { App } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
-import { buildApp, BuildAppOptions } from "../../src/app";
-import { ProjectInput } from "../../src/config";
-import { PROJECT } from "../../src/config/environments";
 import { FULL_FEATURE_ENVIRONMENT } from "../fixtures";
+import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
+import { describeWithTool } from "../support/tiers";
 import {
   findProviderMirror,
   runTerraform,
@@ -19,12 +17,7 @@ import {
   writeCliConfig,
 } from "../../src/local/terraform";
 
-export const WORK_DIR = path.resolve(__dirname, "..", "..", ".test-work");
-
-export { FULL_FEATURE_ENVIRONMENT };
-
-/** The shipped environments plus the full-feature one. */
-export const TEST_PROJECT: ProjectInput = { ...PROJECT, environments: [...PROJECT.environments, FULL_FEATURE_ENVIRONMENT] };
+export { FULL_FEATURE_ENVIRONMENT, synthesizeStacks, TEST_PROJECT, WORK_DIR };
 
 interface TerraformSetup {
   readonly available: boolean;
@@ -60,35 +53,20 @@ export const TERRAFORM = prepare();
 
 /** `describe` that needs Terraform: skipped with one line locally, failing under CI when it is missing. */
 export function describeWithTerraform(name: string, body: () => void): void {
-  if (TERRAFORM.available) return describe(name, body);
-  if (process.env.CI === "true" || process.env.CI === "1") {
-    return describe(name, () => {
-      it("has the Terraform CLI and the hashicorp/aws provider mirror (required under CI)", () => {
-        throw new Error(`Terraform tier cannot run: ${TERRAFORM.reason}`);
-      });
-    });
-  }
-  process.stdout.write(`SKIPPED ${name}: ${TERRAFORM.reason} (under CI=true this fails instead)\n`);
-  return describe.skip(name, body);
+  describeWithTool(
+    name,
+    {
+      tier: "Terraform tier",
+      requirement: "has the Terraform CLI and the hashicorp/aws provider mirror (required under CI)",
+      unavailable: TERRAFORM.available ? undefined : TERRAFORM.reason,
+    },
+    body,
+  );
 }
 
 /** Runs terraform with the offline CLI config; `extraEnv` adds variables. */
 export function terraform(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
   return runTerraform([...args], { cwd, env: terraformEnv(TERRAFORM.cliConfigFile!, extraEnv) });
-}
-
-/** Synthesizes every stack into `<WORK_DIR>/<name>`; returns the directory of each stack by name. */
-export function synthesizeStacks(name: string, options: BuildAppOptions = { project: TEST_PROJECT }): Record<string, string> {
-  const outdir = path.join(WORK_DIR, name);
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const app = new App({ outdir });
-  const { stateStack, environmentStacks } = buildApp(app, options);
-  app.synth();
-  const dirs: Record<string, string> = {};
-  for (const stack of [stateStack, ...environmentStacks]) {
-    dirs[stack.node.id] = path.join(outdir, "stacks", stack.node.id);
-  }
-  return dirs;
 }
 
 /** Fails with terraform's own output when a command did not exit 0. */

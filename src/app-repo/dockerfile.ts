@@ -5,7 +5,7 @@
 export const OFFICIAL_IMAGE_MIRROR = "public.ecr.aws/docker/library";
 
 /**
- * Where the build pulls an image from: an official Docker Hub image (`ghost:5-alpine`,
+ * Where the build pulls an image from: an official Docker Hub image (`ghost:6.65.0-alpine`,
  * `ghost@sha256:...`: no registry, no namespace) from its ECR Public mirror; any other reference as is.
  */
 export function pullableImage(image: string): string {
@@ -15,7 +15,7 @@ export function pullableImage(image: string): string {
 }
 
 export interface GhostDockerfileProps {
-  /** The pinned Ghost image, as the environment's config names it, e.g. "ghost:5-alpine". */
+  /** The pinned Ghost image, as the environment's config names it, e.g. "ghost:6.65.0-alpine". */
   readonly ghostImage: string;
 }
 

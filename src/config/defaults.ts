@@ -21,7 +21,7 @@ const SECTION_DEFAULTS: Omit<GhostConfig, "project" | "environment" | "region" |
     accessLogs: false,
     testListenerPort: 8080,
     testListenerCidrs: [],
-    healthCheckPath: "/ghost/api/admin/site/",
+    healthCheckPath: "/ghost/.well-known/jwks.json",
     deregistrationDelaySeconds: 30,
   },
   storage: {
@@ -34,7 +34,7 @@ const SECTION_DEFAULTS: Omit<GhostConfig, "project" | "environment" | "region" |
     cpu: 256,
     memory: 512,
     cpuArchitecture: "X86_64",
-    ghostImage: "ghost:5-alpine",
+    ghostImage: "ghost:6.65.0-alpine",
     desiredCount: 1,
     minCount: 1,
     maxCount: 1,

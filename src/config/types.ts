@@ -67,7 +67,7 @@ export interface LoadBalancerConfig {
   readonly testListenerPort: number;
   /** CIDRs allowed to reach the test listener. @default [] (nobody from outside) */
   readonly testListenerCidrs: string[];
-  /** Health-check path: must answer 200 without a redirect. @default "/ghost/api/admin/site/" */
+  /** Health-check path: Ghost must answer it 200 to plain HTTP without X-Forwarded-Proto, even with an https `url` (it redirects most paths then; see Troubleshooting). @default "/ghost/.well-known/jwks.json" */
   readonly healthCheckPath: string;
   /** Seconds a deregistering target keeps draining, 0 to 3600 (AWS default is 300). @default 30 */
   readonly deregistrationDelaySeconds: number;
@@ -91,7 +91,7 @@ export interface ServiceConfig {
   readonly memory: number;
   /** CPU architecture of the task; FARGATE_SPOT runs only X86_64. @default "X86_64" */
   readonly cpuArchitecture: CpuArchitecture;
-  /** First image, before any pipeline ran; the pipelines own the image afterwards. @default "ghost:5-alpine" */
+  /** First image, before any pipeline ran (the pipelines own it afterwards): pin an exact Ghost release; an official `ghost:` tag is pulled from its ECR Public mirror. @default "ghost:6.65.0-alpine" */
   readonly ghostImage: string;
   /** Public site URL, Ghost's `url`. @default undefined (https://<edge.dns.domainName> with edge DNS, else http(s)://<ALB DNS name>) */
   readonly siteUrl?: string;

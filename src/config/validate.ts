@@ -202,7 +202,7 @@ function validateService(config: GhostConfig, problems: Problems): void {
   problems.oneOf("service.capacityProvider", service.capacityProvider, ["FARGATE", "FARGATE_SPOT"] as const);
   problems.check(!(service.capacityProvider === "FARGATE_SPOT" && service.cpuArchitecture === "ARM64"),
     "service.capacityProvider", service.capacityProvider, "FARGATE_SPOT does not run ARM64 tasks; use FARGATE or X86_64");
-  problems.check(service.ghostImage.trim().length > 0, "service.ghostImage", service.ghostImage, "must name a container image, e.g. ghost:5-alpine");
+  problems.check(service.ghostImage.trim().length > 0, "service.ghostImage", service.ghostImage, "must name a container image, e.g. ghost:6.65.0-alpine");
   if (service.siteUrl !== undefined) {
     problems.check(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(service.siteUrl), "service.siteUrl", service.siteUrl, "must be an http(s) URL such as https://blog.example.com");
   }

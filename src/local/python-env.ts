@@ -31,10 +31,16 @@ function requirementsHash(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-function run(command: string, args: string[], logFile: string): Promise<void> {
+/** Runs a command with its output appended to `logFile`; rejects with the log's tail when it fails. */
+export function runLogged(
+  command: string,
+  args: string[],
+  logFile: string,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, "a");
-    const child = spawn(command, args, { stdio: ["ignore", log, log] });
+    const child = spawn(command, args, { stdio: ["ignore", log, log], cwd: options.cwd, env: options.env });
     child.on("error", reject);
     child.on("close", (code) => {
       fs.closeSync(log);
@@ -49,7 +55,7 @@ function run(command: string, args: string[], logFile: string): Promise<void> {
  * Another jest worker may be installing the same environment: a lock directory (mkdir is atomic)
  * serializes them; a lock left by a dead process is taken over.
  */
-async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       fs.mkdirSync(lockDir);
@@ -119,10 +125,10 @@ export async function ensurePythonEnv(
     fs.writeFileSync(installLog, "");
     if (!fs.existsSync(venvBin("python", venv))) {
       log(`python-env: creating ${path.relative(PROJECT_ROOT, venv) || venv} (python3 -m venv)`);
-      await run("python3", ["-m", "venv", venv], installLog);
+      await runLogged("python3", ["-m", "venv", venv], installLog);
     }
     log(`python-env: installing ${path.basename(requirements)} (first run only, 1-2 minutes; log: ${installLog})`);
-    await run(venvBin("python", venv), ["-m", "pip", "install", "--disable-pip-version-check", "-r", requirements], installLog);
+    await runLogged(venvBin("python", venv), ["-m", "pip", "install", "--disable-pip-version-check", "-r", requirements], installLog);
     fs.writeFileSync(marker, `${wanted}\n`);
     log(`python-env: ready in ${Math.round((Date.now() - started) / 1000)} s`);
     return venv;

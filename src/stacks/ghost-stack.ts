@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AlertTopic, DeliveryNotifications, ServiceAlarms } from "../alerts";
-import { taskDefinitionTemplateOutput } from "../app-repo";
+import { pullableImage, taskDefinitionTemplateOutput } from "../app-repo";
 import { BuildPipeline } from "../build";
 import { GhostConfig, namePrefix, StateConfig } from "../config";
 import { DeliveryMetrics, ServiceDashboard } from "../dashboards";
@@ -172,7 +172,7 @@ export class GhostStack extends TerraformStack {
       cpu: config.service.cpu,
       memory: config.service.memory,
       cpuArchitecture: config.service.cpuArchitecture,
-      image: config.service.ghostImage,
+      image: pullableImage(config.service.ghostImage),
       ...ghost,
       efs: storage,
       taskRole: roles.taskRole,

@@ -1,0 +1,358 @@
+/**
+ * The Ghost tier: the real Ghost, the release `service.ghostImage` pins, started with exactly the
+ * environment each synthesized task definition declares, as the task's user, and probed as AWS
+ * probes it: the target groups' health checks, a visitor through the production listener (and
+ * CloudFront), a tester on CodeDeploy's test listener; then used as a person uses it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { crc32, deflateSync } from "zlib";
+import { HTTPS_CERTIFICATE_ENVIRONMENT } from "../fixtures";
+import { planGhostBoot } from "../support/ghost-boot";
+import { ensureGhost, GhostInstall, ghostUnavailableReason, ghostVersionOfImage, GHOST_NODE_VERSION } from "../support/ghost-install";
+import { freePort, GhostProcess, makeContentDir } from "../support/ghost-process";
+import { matcherAccepts, probe, ProbeRequest, ProbeResponse } from "../support/http-probe";
+import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
+import { HealthCheck, Listener, readSynthesizedTask, SynthesizedTask } from "../support/synthesized-task";
+import { describeWithTool } from "../support/tiers";
+
+jest.setTimeout(120_000);
+
+const TIER_DIR = path.join(WORK_DIR, "ghost");
+const stackDirs = synthesizeStacks("ghost/synth", {
+  project: { ...TEST_PROJECT, environments: [...TEST_PROJECT.environments, HTTPS_CERTIFICATE_ENVIRONMENT] },
+});
+const tasks = Object.entries(stackDirs)
+  .filter(([name]) => name !== "ghost-state")
+  .map(([, dir]) => readSynthesizedTask(dir));
+const versions = [...new Set(tasks.map((task) => ghostVersionOfImage(task.image)))];
+const version = versions.length === 1 ? versions[0] : undefined;
+if (!version) {
+  throw new Error(
+    `every environment's service.ghostImage must pin one official ghost:<x.y.z> image for the Ghost tier; found ${tasks.map((task) => task.image).join(", ")}`,
+  );
+}
+
+const OWNER = { name: "Tier Owner", email: "owner@example.com", password: "Correct-Horse-9-Battery", blogTitle: "Ghost tier" };
+
+function say(task: SynthesizedTask, line: string): void {
+  process.stdout.write(`ghost tier ${task.stack}: ${line}\n`);
+}
+
+/** Exactly what an ALB target-group health check sends: plain HTTP, Host = target ip:port, no forwarded headers. */
+function healthCheckRequest(check: HealthCheck, port: number): ProbeRequest {
+  return {
+    path: check.path,
+    headers: { Host: `127.0.0.1:${port}`, "User-Agent": "ELB-HealthChecker/2.0", Connection: "close", "Accept-Encoding": "gzip, compressed" },
+    timeoutMs: check.timeoutSeconds * 1000,
+  };
+}
+
+/** Headers an ALB listener adds to a request it forwards to a target. */
+function viaListener(listener: Listener, host: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    Host: host,
+    "X-Forwarded-For": "203.0.113.10",
+    "X-Forwarded-Proto": listener.protocol.toLowerCase(),
+    "X-Forwarded-Port": String(listener.port),
+    ...extra,
+  };
+}
+
+/**
+ * A visitor's request as it reaches Ghost: through CloudFront (which forwards the viewer's Host
+ * only when the cache policy has it, and adds Via) when there is one, then the production listener.
+ */
+function visitorHeaders(task: SynthesizedTask): Record<string, string> {
+  const siteHost = new URL(task.environment.url).host;
+  if (!task.cdn) return viaListener(task.productionListener, siteHost);
+  const host = task.cdn.pages.headers.includes("Host") ? siteHost : task.albDnsName;
+  return viaListener(task.productionListener, host, { Via: "2.0 0123456789abcdef.cloudfront.net (CloudFront)" });
+}
+
+function describeResponse(response: ProbeResponse): string {
+  if (response.status === 0) return `no answer (${response.error})`;
+  const location = response.headers.location ? ` -> ${response.headers.location}` : "";
+  const error = response.status >= 400 ? ` ${response.body.toString("utf8").slice(0, 300)}` : "";
+  return `${response.status}${location}${error}`;
+}
+
+/** The task's check, as many times in a row as the target group needs to call a target healthy. */
+async function passesHealthCheck(task: SynthesizedTask, check: HealthCheck, port: number): Promise<ProbeResponse[]> {
+  const responses: ProbeResponse[] = [];
+  for (let i = 0; i < check.healthyThreshold; i++) responses.push(await probe(port, healthCheckRequest(check, port)));
+  say(task, `health check ${check.targetGroup} ${check.protocol} GET ${check.path} (Host 127.0.0.1:${port}, no X-Forwarded-*) x${check.healthyThreshold}: ${responses.map(describeResponse).join(", ")} (matcher ${check.matcher})`);
+  return responses;
+}
+
+function multipartImage(field: string, filename: string, content: Buffer): { body: Buffer; contentType: string } {
+  const boundary = `----ghost-tier-${Date.now()}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="ref"\r\n\r\n${filename}\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** A real 2x2 PNG, different for each environment (so a stale file cannot pass for it). */
+function pngFor(seed: string): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])) >>> 0);
+    return Buffer.concat([length, Buffer.from(type), data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(2, 0);
+  header.writeUInt32BE(2, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const colour = Buffer.from(seed.padEnd(3, "x").slice(0, 3));
+  const row = Buffer.concat([Buffer.from([0]), colour, colour]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.concat([row, row]))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+function json(response: ProbeResponse): any {
+  return JSON.parse(response.body.toString("utf8"));
+}
+
+describeWithTool(
+  `Ghost tier (the real Ghost ${version}, as each task definition runs it)`,
+  {
+    tier: "Ghost tier",
+    requirement: `can install ghost@${version} from the npm registry (required under CI)`,
+    unavailable: ghostUnavailableReason(version),
+  },
+  () => {
+    let install: GhostInstall;
+
+    beforeAll(async () => {
+      install = await ensureGhost(version, (line) => process.stdout.write(`${line}\n`));
+    }, 20 * 60_000);
+
+    describe.each(tasks.map((task) => [task.stack, task] as const))("%s", (_stack, task) => {
+      const contentDir = path.join(TIER_DIR, task.stack, "content");
+      const siteUrl = new URL(task.environment.url);
+      let ghost: GhostProcess;
+      let port: number;
+      let bootOptions: Parameters<typeof GhostProcess.start>[1];
+
+      beforeAll(async () => {
+        port = await freePort();
+        const plan = planGhostBoot(task, { contentDir, port });
+        makeContentDir(contentDir, plan.user);
+        bootOptions = { env: plan.env, contentDir, port, user: plan.user, bootTimeoutMs: task.healthCheckGracePeriodSeconds * 1000 };
+        say(task, `Ghost ${install.version} on node ${GHOST_NODE_VERSION}, image ${task.image}, url ${task.environment.url}`);
+        for (const difference of plan.differences) say(task, `sandbox: ${difference}`);
+        ghost = await GhostProcess.start(install, bootOptions);
+        say(task, `booted in ${(ghost.bootMs / 1000).toFixed(1)} s (health-check grace period ${task.healthCheckGracePeriodSeconds} s)`);
+      }, 4 * 60_000);
+
+      afterAll(async () => {
+        await ghost?.stop();
+      });
+
+      it("boots as the task's user with the task's environment", () => {
+        expect(ghost.running).toBe(true);
+        if (process.getuid?.() === 0) expect(fs.statSync(path.join(contentDir, "data", "ghost.db")).uid).toBe(1000);
+      });
+
+      it("passes each target group's health check exactly as the ALB sends it", async () => {
+        expect(task.healthChecks.map((check) => check.port)).toEqual([task.containerPort, task.containerPort]);
+        for (const check of task.healthChecks) {
+          expect(check.protocol).toBe("HTTP"); // Ghost itself serves plain HTTP
+          const responses = await passesHealthCheck(task, check, port);
+          const refused = responses.map((response) => response.status).filter((status) => !matcherAccepts(check.matcher, status));
+          expect({ targetGroup: check.targetGroup, refused }).toEqual({ targetGroup: check.targetGroup, refused: [] });
+        }
+      });
+
+      it("answers a visitor through the production listener with 200 on / and on the admin API", async () => {
+        const headers = visitorHeaders(task);
+        for (const route of ["/", "/ghost/api/admin/site/"]) {
+          const response = await probe(port, { path: route, headers });
+          say(task, `visitor GET ${route} (Host ${headers.Host}, X-Forwarded-Proto ${headers["X-Forwarded-Proto"]}): ${describeResponse(response)}`);
+          expect({ route, status: response.status }).toEqual({ route, status: 200 });
+        }
+      });
+
+      it("answers a tester on the CodeDeploy test listener with 200 (the green tasks before the cutover)", async () => {
+        const listener = task.testListener;
+        const headers = viaListener(listener, `${task.albDnsName}:${listener.port}`);
+        for (const route of ["/", "/ghost/api/admin/site/"]) {
+          const response = await probe(port, { path: route, headers });
+          say(task, `tester ${listener.protocol}:${listener.port} GET ${route} (Host ${headers.Host}): ${describeResponse(response)}`);
+          expect({ route, status: response.status }).toEqual({ route, status: 200 });
+        }
+      });
+
+      if (task.cdn) {
+        const cdn = task.cdn;
+
+        it("reaches Ghost from CloudFront over the production listener's protocol", () => {
+          expect(task.productionListener.protocol).toBe(cdn.originProtocol === "https-only" ? "HTTPS" : "HTTP");
+        });
+
+        it("serves pages with the Cache-Control the pages cache policy honours", async () => {
+          const maxAge = Number(task.environment.caching__frontend__maxAge);
+          expect(maxAge).toBeGreaterThan(0);
+          expect(maxAge).toBeGreaterThanOrEqual(cdn.pages.minTtl);
+          expect(maxAge).toBeLessThanOrEqual(cdn.pages.maxTtl);
+          const response = await probe(port, { path: "/", headers: visitorHeaders(task) });
+          say(task, `CloudFront GET /: Cache-Control ${response.headers["cache-control"]} (policy TTL ${cdn.pages.minTtl}-${cdn.pages.maxTtl} s)`);
+          expect(response.headers["cache-control"]).toBe(`public, max-age=${maxAge}`);
+        });
+
+        it("marks the admin and members APIs private, on paths CloudFront does not cache", async () => {
+          expect(cdn.uncachedPaths).toEqual(expect.arrayContaining(["/ghost/*", "/members/*"]));
+          for (const route of ["/ghost/api/admin/site/", "/members/api/member/"]) {
+            const response = await probe(port, { path: route, headers: visitorHeaders(task) });
+            const cacheControl = String(response.headers["cache-control"] ?? "");
+            say(task, `CloudFront GET ${route}: ${describeResponse(response)}, Cache-Control ${cacheControl}`);
+            expect({ route, private: /\bprivate\b|\bno-store\b/.test(cacheControl), public: /\bpublic\b/.test(cacheControl) }).toEqual({ route, private: true, public: false });
+          }
+        });
+      }
+
+      if (siteUrl.protocol === "https:") {
+        it("would fail the health check an HTTPS site had before (/ghost/api/admin/site/, matcher 200): Ghost answers 301", async () => {
+          const before: HealthCheck = { ...task.healthChecks[0], path: "/ghost/api/admin/site/", matcher: "200" };
+          const [response] = await passesHealthCheck(task, { ...before, healthyThreshold: 1 }, port);
+          expect(response.status).toBe(301);
+          expect(matcherAccepts(before.matcher, response.status)).toBe(false);
+        });
+      }
+
+      describe("used as a person uses it", () => {
+        const origin = siteUrl.origin;
+        const admin = (extra: Record<string, string> = {}) => ({ ...visitorHeaders(task), Origin: origin, ...extra });
+        const image = pngFor(task.stack);
+        let session = "";
+        let postPath = "";
+        let imagePath = "";
+        const postTitle = `Published by the Ghost tier on ${task.stack}`;
+
+        it("creates the owner through the Admin API setup endpoint and signs in", async () => {
+          const setup = await probe(port, {
+            method: "POST",
+            path: "/ghost/api/admin/authentication/setup/",
+            headers: admin({ "Content-Type": "application/json" }),
+            body: JSON.stringify({ setup: [OWNER] }),
+          });
+          say(task, `owner setup: ${describeResponse(setup)}`);
+          expect(setup.status).toBe(201);
+          const signIn = await probe(port, {
+            method: "POST",
+            path: "/ghost/api/admin/session/",
+            headers: admin({ "Content-Type": "application/json" }),
+            body: JSON.stringify({ username: OWNER.email, password: OWNER.password }),
+          });
+          say(task, `owner sign-in: ${describeResponse(signIn)}`);
+          expect(signIn.status).toBe(201);
+          const cookie = (signIn.headers["set-cookie"] ?? []).find((value) => value.startsWith("ghost-admin-api-session="));
+          expect(cookie).toBeDefined();
+          session = cookie!.split(";")[0];
+        });
+
+        it("publishes a post that visitors can read", async () => {
+          const created = await probe(port, {
+            method: "POST",
+            path: "/ghost/api/admin/posts/?source=html",
+            headers: admin({ "Content-Type": "application/json", Cookie: session }),
+            body: JSON.stringify({ posts: [{ title: postTitle, html: "<p>Written through the Admin API.</p>", status: "published" }] }),
+          });
+          say(task, `publish post: ${describeResponse(created)}`);
+          expect(created.status).toBe(201);
+          const url = new URL(json(created).posts[0].url);
+          expect(url.origin).toBe(origin);
+          postPath = url.pathname;
+          const page = await probe(port, { path: postPath, headers: visitorHeaders(task) });
+          say(task, `visitor GET ${postPath}: ${describeResponse(page)}`);
+          expect(page.status).toBe(200);
+          expect(page.body.toString("utf8")).toContain(postTitle);
+        });
+
+        it("uploads an image that visitors can fetch", async () => {
+          const upload = multipartImage("file", `${task.stack}.png`, image);
+          const uploaded = await probe(port, {
+            method: "POST",
+            path: "/ghost/api/admin/images/upload/",
+            headers: admin({ "Content-Type": upload.contentType, Cookie: session }),
+            body: upload.body,
+          });
+          say(task, `upload image: ${describeResponse(uploaded)}`);
+          expect(uploaded.status).toBe(201);
+          imagePath = new URL(json(uploaded).images[0].url).pathname;
+          expect(imagePath).toMatch(/^\/content\/images\//);
+          const fetched = await probe(port, { path: imagePath, headers: visitorHeaders(task) });
+          expect(fetched.status).toBe(200);
+          expect(fetched.body.equals(image)).toBe(true);
+        });
+
+        it("keeps the post, the image and the session when a new process starts on the same content (a new task on the same EFS)", async () => {
+          expect(postPath && imagePath && session).toBeTruthy();
+          await ghost.stop();
+          ghost = await GhostProcess.start(install, bootOptions);
+          say(task, `restarted on the same content in ${(ghost.bootMs / 1000).toFixed(1)} s`);
+          const page = await probe(port, { path: postPath, headers: visitorHeaders(task) });
+          const fetched = await probe(port, { path: imagePath, headers: visitorHeaders(task) });
+          const me = await probe(port, { path: "/ghost/api/admin/users/me/", headers: admin({ Cookie: session }) });
+          say(task, `after restart: post ${describeResponse(page)}, image ${describeResponse(fetched)}, session ${describeResponse(me)}`);
+          expect(page.status).toBe(200);
+          expect(page.body.toString("utf8")).toContain(postTitle);
+          expect(fetched.status).toBe(200);
+          expect(fetched.body.equals(image)).toBe(true);
+          expect(me.status).toBe(200);
+          expect(json(me).users[0].email).toBe(OWNER.email);
+        });
+      });
+    });
+
+    describe("a Ghost that cannot open its database", () => {
+      const task = tasks.find((candidate) => candidate.environment.database__client === "mysql") ?? tasks[0];
+
+      it("never passes the health check", async () => {
+        const contentDir = path.join(TIER_DIR, "broken-database", "content");
+        const port = await freePort();
+        const closedPort = await freePort(); // nothing listens there: the database is unreachable
+        const plan = planGhostBoot(task, { contentDir, port });
+        makeContentDir(contentDir, plan.user);
+        const env = {
+          ...plan.env,
+          database__client: "mysql",
+          database__connection__host: "127.0.0.1",
+          database__connection__port: String(closedPort),
+          database__connection__user: "ghost",
+          database__connection__password: "unused",
+          database__connection__database: "ghost",
+        };
+        const ghost = GhostProcess.spawn(install, { env, contentDir, port, user: plan.user, bootTimeoutMs: 60_000 });
+        const statuses: string[] = [];
+        let exitedByItself = false;
+        try {
+          const deadline = Date.now() + 45_000;
+          while (Date.now() < deadline && ghost.running) {
+            for (const check of task.healthChecks) {
+              const response = await probe(port, healthCheckRequest(check, port));
+              statuses.push(describeResponse(response));
+              expect(matcherAccepts(check.matcher, response.status)).toBe(false);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+          exitedByItself = !ghost.running;
+        } finally {
+          await ghost.stop();
+        }
+        say(task, `database unreachable: Ghost ${exitedByItself ? "exited" : "kept running"}; health checks answered ${[...new Set(statuses)].join(", ")}`);
+        expect(ghost.tail(200)).toMatch(/ECONNREFUSED|connect/);
+        expect(statuses.length).toBeGreaterThan(0);
+      }, 90_000);
+    });
+  },
+);
