@@ -27,7 +27,12 @@ function synthTopic(props: Partial<AlertTopicProps> = {}) {
   const result = synthScope((scope) => new AlertTopic(scope, "alerts", { ...topicProps, ...props }));
   const statements = (type: string) => parsePolicy(onlyResource(result.json, type).policy).Statement;
   const bySid = (type: string) => Object.fromEntries(statements(type).map((s) => [s.Sid, s]));
-  return { ...result, keyStatements: statements("aws_kms_key"), keyBySid: bySid("aws_kms_key"), topicBySid: bySid("aws_sns_topic_policy") };
+  return {
+    ...result,
+    keyStatements: statements("aws_kms_key"),
+    keyBySid: bySid("aws_kms_key"),
+    topicBySid: bySid("aws_sns_topic_policy"),
+  };
 }
 
 describe("AlertTopic", () => {
@@ -64,9 +69,11 @@ describe("AlertTopic", () => {
 
   it("lets exactly CloudWatch, EventBridge and CodeStar Notifications use the key, for this topic only", () => {
     const services = synthTopic().keyBySid.AllowAwsServicesToPublishToTheAlertsTopic;
-    expect([...services.Principal.Service].sort()).toEqual(
-      ["cloudwatch.amazonaws.com", "codestar-notifications.amazonaws.com", "events.amazonaws.com"],
-    );
+    expect([...services.Principal.Service].sort()).toEqual([
+      "cloudwatch.amazonaws.com",
+      "codestar-notifications.amazonaws.com",
+      "events.amazonaws.com",
+    ]);
     expect(services.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
     expect(services.Condition).toEqual({ StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": TOPIC_ARN } });
   });
@@ -108,7 +115,10 @@ describe("AlertTopic", () => {
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": TOPIC_ARN } },
     });
-    expect(topicBySid.AllowPublisherRolesToPublish).toMatchObject({ Principal: { AWS: [role] }, Action: ["sns:Publish"] });
+    expect(topicBySid.AllowPublisherRolesToPublish).toMatchObject({
+      Principal: { AWS: [role] },
+      Action: ["sns:Publish"],
+    });
   });
 
   it("subscribes every e-mail address", () => {
@@ -137,7 +147,13 @@ const ECS = { ClusterName: "ghost-test", ServiceName: "ghost-blog" };
 const alarmProps: ServiceAlarmsProps = {
   namePrefix: "ghost-test",
   topicArn: TOPIC_ARN,
-  loadBalancer: { arnSuffix: ALB, targetGroups: [{ name: "blue", arnSuffix: BLUE }, { name: "green", arnSuffix: GREEN }] },
+  loadBalancer: {
+    arnSuffix: ALB,
+    targetGroups: [
+      { name: "blue", arnSuffix: BLUE },
+      { name: "green", arnSuffix: GREEN },
+    ],
+  },
   service: { clusterName: "ghost-test", serviceName: "ghost-blog", minRunningTasks: 1 },
   fileSystem: { fileSystemId: "fs-123", throughputMode: "bursting", performanceMode: "generalPurpose" },
   database: { instanceIdentifier: "ghost-test-ghost" },
@@ -156,50 +172,138 @@ function alarmsByName(json: SynthJson): Record<string, any> {
 
 /** Every single-metric alarm: what it reads, when it fires, what missing data means. */
 const SINGLE_METRIC_ALARMS: [string, Record<string, unknown>][] = [
-  ["ghost-test-target-response-time-p95", {
-    namespace: "AWS/ApplicationELB", metric_name: "TargetResponseTime", dimensions: { LoadBalancer: ALB },
-    extended_statistic: "p95", comparison_operator: "GreaterThanThreshold", threshold: 2, treat_missing_data: "notBreaching",
-  }],
-  ["ghost-test-unhealthy-hosts-blue", {
-    namespace: "AWS/ApplicationELB", metric_name: "UnHealthyHostCount", dimensions: { TargetGroup: BLUE, LoadBalancer: ALB },
-    statistic: "Maximum", comparison_operator: "GreaterThanThreshold", threshold: 0, treat_missing_data: "notBreaching",
-  }],
-  ["ghost-test-unhealthy-hosts-green", {
-    namespace: "AWS/ApplicationELB", metric_name: "UnHealthyHostCount", dimensions: { TargetGroup: GREEN, LoadBalancer: ALB },
-    statistic: "Maximum", comparison_operator: "GreaterThanThreshold", threshold: 0, treat_missing_data: "notBreaching",
-  }],
-  ["ghost-test-service-cpu-high", {
-    namespace: "AWS/ECS", metric_name: "CPUUtilization", dimensions: ECS,
-    statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: 85, treat_missing_data: "notBreaching",
-  }],
-  ["ghost-test-service-memory-high", {
-    namespace: "AWS/ECS", metric_name: "MemoryUtilization", dimensions: ECS,
-    statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: 85, treat_missing_data: "notBreaching",
-  }],
-  ["ghost-test-running-tasks-low", {
-    namespace: "ECS/ContainerInsights", metric_name: "RunningTaskCount", dimensions: ECS,
-    statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching",
-  }],
-  ["ghost-test-efs-burst-credits-low", {
-    namespace: "AWS/EFS", metric_name: "BurstCreditBalance", dimensions: { FileSystemId: "fs-123" },
-    statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 100 * GIB, treat_missing_data: "missing",
-  }],
-  ["ghost-test-efs-io-limit-high", {
-    namespace: "AWS/EFS", metric_name: "PercentIOLimit", dimensions: { FileSystemId: "fs-123" },
-    statistic: "Maximum", comparison_operator: "GreaterThanThreshold", threshold: 90, treat_missing_data: "notBreaching",
-  }],
-  ["ghost-test-db-cpu-high", {
-    namespace: "AWS/RDS", metric_name: "CPUUtilization", dimensions: { DBInstanceIdentifier: "ghost-test-ghost" },
-    statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: 80, treat_missing_data: "missing",
-  }],
-  ["ghost-test-db-free-storage-low", {
-    namespace: "AWS/RDS", metric_name: "FreeStorageSpace", dimensions: { DBInstanceIdentifier: "ghost-test-ghost" },
-    statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 2 * GIB, treat_missing_data: "missing",
-  }],
-  ["ghost-test-db-connections-high", {
-    namespace: "AWS/RDS", metric_name: "DatabaseConnections", dimensions: { DBInstanceIdentifier: "ghost-test-ghost" },
-    statistic: "Maximum", comparison_operator: "GreaterThanThreshold", threshold: 50, treat_missing_data: "missing",
-  }],
+  [
+    "ghost-test-target-response-time-p95",
+    {
+      namespace: "AWS/ApplicationELB",
+      metric_name: "TargetResponseTime",
+      dimensions: { LoadBalancer: ALB },
+      extended_statistic: "p95",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 2,
+      treat_missing_data: "notBreaching",
+    },
+  ],
+  [
+    "ghost-test-unhealthy-hosts-blue",
+    {
+      namespace: "AWS/ApplicationELB",
+      metric_name: "UnHealthyHostCount",
+      dimensions: { TargetGroup: BLUE, LoadBalancer: ALB },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      treat_missing_data: "notBreaching",
+    },
+  ],
+  [
+    "ghost-test-unhealthy-hosts-green",
+    {
+      namespace: "AWS/ApplicationELB",
+      metric_name: "UnHealthyHostCount",
+      dimensions: { TargetGroup: GREEN, LoadBalancer: ALB },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      treat_missing_data: "notBreaching",
+    },
+  ],
+  [
+    "ghost-test-service-cpu-high",
+    {
+      namespace: "AWS/ECS",
+      metric_name: "CPUUtilization",
+      dimensions: ECS,
+      statistic: "Average",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 85,
+      treat_missing_data: "notBreaching",
+    },
+  ],
+  [
+    "ghost-test-service-memory-high",
+    {
+      namespace: "AWS/ECS",
+      metric_name: "MemoryUtilization",
+      dimensions: ECS,
+      statistic: "Average",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 85,
+      treat_missing_data: "notBreaching",
+    },
+  ],
+  [
+    "ghost-test-running-tasks-low",
+    {
+      namespace: "ECS/ContainerInsights",
+      metric_name: "RunningTaskCount",
+      dimensions: ECS,
+      statistic: "Minimum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+    },
+  ],
+  [
+    "ghost-test-efs-burst-credits-low",
+    {
+      namespace: "AWS/EFS",
+      metric_name: "BurstCreditBalance",
+      dimensions: { FileSystemId: "fs-123" },
+      statistic: "Minimum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 100 * GIB,
+      treat_missing_data: "missing",
+    },
+  ],
+  [
+    "ghost-test-efs-io-limit-high",
+    {
+      namespace: "AWS/EFS",
+      metric_name: "PercentIOLimit",
+      dimensions: { FileSystemId: "fs-123" },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 90,
+      treat_missing_data: "notBreaching",
+    },
+  ],
+  [
+    "ghost-test-db-cpu-high",
+    {
+      namespace: "AWS/RDS",
+      metric_name: "CPUUtilization",
+      dimensions: { DBInstanceIdentifier: "ghost-test-ghost" },
+      statistic: "Average",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 80,
+      treat_missing_data: "missing",
+    },
+  ],
+  [
+    "ghost-test-db-free-storage-low",
+    {
+      namespace: "AWS/RDS",
+      metric_name: "FreeStorageSpace",
+      dimensions: { DBInstanceIdentifier: "ghost-test-ghost" },
+      statistic: "Minimum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 2 * GIB,
+      treat_missing_data: "missing",
+    },
+  ],
+  [
+    "ghost-test-db-connections-high",
+    {
+      namespace: "AWS/RDS",
+      metric_name: "DatabaseConnections",
+      dimensions: { DBInstanceIdentifier: "ghost-test-ghost" },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 50,
+      treat_missing_data: "missing",
+    },
+  ],
 ];
 
 /** The error-rate alarms: errors over requests, both summed per period. */
@@ -223,11 +327,26 @@ describe("ServiceAlarms", () => {
 
   it.each(RATE_ALARMS)("%s is %s as a percentage of requests above 5%%", (name, errorMetric) => {
     const alarm = synthAlarms()[name];
-    expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 5, treat_missing_data: "notBreaching" });
+    expect(alarm).toMatchObject({
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 5,
+      treat_missing_data: "notBreaching",
+    });
     expect(alarm.metric_name).toBeUndefined();
-    const metric = (metricName: string) => ({ namespace: "AWS/ApplicationELB", metric_name: metricName, dimensions: { LoadBalancer: ALB }, stat: "Sum", period: 60 });
+    const metric = (metricName: string) => ({
+      namespace: "AWS/ApplicationELB",
+      metric_name: metricName,
+      dimensions: { LoadBalancer: ALB },
+      stat: "Sum",
+      period: 60,
+    });
     expect(alarm.metric_query).toEqual([
-      { id: "e1", expression: "100 * FILL(errors, 0) / requests", label: `${errorMetric} per request (%)`, return_data: true },
+      {
+        id: "e1",
+        expression: "100 * FILL(errors, 0) / requests",
+        label: `${errorMetric} per request (%)`,
+        return_data: true,
+      },
       { id: "errors", return_data: false, metric: metric(errorMetric) },
       { id: "requests", return_data: false, metric: metric("RequestCount") },
     ]);
@@ -252,9 +371,20 @@ describe("ServiceAlarms", () => {
 
   it("takes thresholds and evaluation from its props", () => {
     const alarms = synthAlarms({
-      thresholds: { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, serviceCpuPercent: 70, databaseFreeStorageMinGiB: 5 },
+      thresholds: {
+        periodSeconds: 300,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        serviceCpuPercent: 70,
+        databaseFreeStorageMinGiB: 5,
+      },
     });
-    expect(alarms["ghost-test-service-cpu-high"]).toMatchObject({ threshold: 70, period: 300, evaluation_periods: 3, datapoints_to_alarm: 2 });
+    expect(alarms["ghost-test-service-cpu-high"]).toMatchObject({
+      threshold: 70,
+      period: 300,
+      evaluation_periods: 3,
+      datapoints_to_alarm: 2,
+    });
     expect(alarms["ghost-test-db-free-storage-low"].threshold).toBe(5 * GIB);
     expect(alarms["ghost-test-alb-5xx-rate"].metric_query[1].metric.period).toBe(300);
   });
@@ -265,7 +395,9 @@ describe("ServiceAlarms", () => {
   });
 
   it("has no burst-credit alarm with elastic throughput and no I/O-limit alarm in Max I/O mode", () => {
-    const alarms = synthAlarms({ fileSystem: { fileSystemId: "fs-123", throughputMode: "elastic", performanceMode: "maxIO" } });
+    const alarms = synthAlarms({
+      fileSystem: { fileSystemId: "fs-123", throughputMode: "elastic", performanceMode: "maxIO" },
+    });
     expect(Object.keys(alarms).filter((name) => name.includes("efs"))).toEqual([]);
   });
 
@@ -275,7 +407,9 @@ describe("ServiceAlarms", () => {
   });
 
   it("refuses more datapoints to alarm than evaluation periods", () => {
-    expect(() => synthAlarms({ thresholds: { evaluationPeriods: 2, datapointsToAlarm: 3 } })).toThrow(/datapointsToAlarm/);
+    expect(() => synthAlarms({ thresholds: { evaluationPeriods: 2, datapointsToAlarm: 3 } })).toThrow(
+      /datapointsToAlarm/,
+    );
   });
 });
 
@@ -297,7 +431,9 @@ function synthNotifications(props: Partial<DeliveryNotificationsProps> = {}) {
 
 describe("DeliveryNotifications", () => {
   it("creates a notification rule per pipeline: started, succeeded, failed, approval needed, to the topic", () => {
-    const rules = Object.values(resourcesOfType(synthNotifications().json, "aws_codestarnotifications_notification_rule"));
+    const rules = Object.values(
+      resourcesOfType(synthNotifications().json, "aws_codestarnotifications_notification_rule"),
+    );
     expect(rules.map((rule) => [rule.name, rule.resource])).toEqual([
       ["ghost-test-build-pipeline", notificationProps.pipelineArns!.build],
       ["ghost-test-deploy-pipeline", notificationProps.pipelineArns!.deploy],
@@ -318,7 +454,11 @@ describe("DeliveryNotifications", () => {
   it("creates the notification rules after the topic policy (CodeStar checks it)", () => {
     const { json } = synthScope((scope) => {
       const topic = new AlertTopic(scope, "alerts", topicProps);
-      new DeliveryNotifications(scope, "notifications", { ...notificationProps, topicArn: topic.topicArn, topicPolicy: topic.topicPolicy });
+      new DeliveryNotifications(scope, "notifications", {
+        ...notificationProps,
+        topicArn: topic.topicArn,
+        topicPolicy: topic.topicPolicy,
+      });
     });
     const policyAddress = Object.keys(resourcesOfType(json, "aws_sns_topic_policy"))[0];
     for (const rule of Object.values(resourcesOfType(json, "aws_codestarnotifications_notification_rule"))) {
@@ -337,7 +477,10 @@ describe("DeliveryNotifications", () => {
     });
     expect(synth).toHaveResourceWithProperties(CloudwatchEventTarget, { arn: TOPIC_ARN, target_id: "alerts-topic" });
     const target = onlyResource(json, "aws_cloudwatch_event_target");
-    expect(target.input_transformer.input_paths).toMatchObject({ state: "$.detail.state", deployment: "$.detail.deploymentId" });
+    expect(target.input_transformer.input_paths).toMatchObject({
+      state: "$.detail.state",
+      deployment: "$.detail.deploymentId",
+    });
     expect(target.role_arn).toBeUndefined(); // SNS targets use the topic policy, never a role
   });
 

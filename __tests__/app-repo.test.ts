@@ -79,7 +79,7 @@ describe("toYaml", () => {
 
   it("writes decimals verbatim and leaves safe strings plain", () => {
     expect(toYaml({ version: new YamlDecimal("0.0"), Type: "AWS::ECS::Service", t: "<TASK_DEFINITION>" })).toBe(
-      "version: 0.0\nType: AWS::ECS::Service\nt: <TASK_DEFINITION>\n"
+      "version: 0.0\nType: AWS::ECS::Service\nt: <TASK_DEFINITION>\n",
     );
   });
 
@@ -92,7 +92,7 @@ describe("toYaml", () => {
 
 describe("appspec.yaml", () => {
   const yaml = appSpecToYaml(
-    ghostAppSpec({ containerName: "ghost", containerPort: 2368, capacityProvider: "FARGATE" })
+    ghostAppSpec({ containerName: "ghost", containerPort: 2368, capacityProvider: "FARGATE" }),
   );
 
   it("targets the ECS service with the ghost container on 2368 and CodeDeploy's task definition placeholder", () => {
@@ -121,7 +121,7 @@ describe("appspec.yaml", () => {
 
   it("keeps the service's capacity provider", () => {
     const spot = parseStrict(
-      appSpecToYaml(ghostAppSpec({ containerName: "ghost", containerPort: 2368, capacityProvider: "FARGATE_SPOT" }))
+      appSpecToYaml(ghostAppSpec({ containerName: "ghost", containerPort: 2368, capacityProvider: "FARGATE_SPOT" })),
     );
     expect(spot.Resources[0].TargetService.Properties.CapacityProviderStrategy).toEqual([
       { CapacityProvider: "FARGATE_SPOT", Base: 1, Weight: 1 },
@@ -178,10 +178,10 @@ describe("buildspec.yml", () => {
     const used = new Set(
       JSON.stringify(spec.phases)
         .match(/\$\{?[A-Z_]+/g)!
-        .map((v) => v.replace(/^\$\{?/, ""))
+        .map((v) => v.replace(/^\$\{?/, "")),
     );
     expect([...used].sort()).toEqual(
-      [...Object.values(BUILD_VARIABLES), "COMMIT_ID", "CODEBUILD_RESOLVED_SOURCE_VERSION"].sort()
+      [...Object.values(BUILD_VARIABLES), "COMMIT_ID", "CODEBUILD_RESOLVED_SOURCE_VERSION"].sort(),
     );
   });
 
@@ -199,7 +199,7 @@ describe("buildspec.yml", () => {
 
   it("falls back to CodeBuild's source version, then to 'manual'", () => {
     expect(JSON.parse(runBuild({ CODEBUILD_RESOLVED_SOURCE_VERSION: "fedcba9876543210" }).imageDetail).ImageURI).toBe(
-      `${REPOSITORY_URI}:fedcba98`
+      `${REPOSITORY_URI}:fedcba98`,
     );
     expect(JSON.parse(runBuild({}).imageDetail).ImageURI).toBe(`${REPOSITORY_URI}:manual`);
   });
@@ -209,11 +209,11 @@ describe("Dockerfile", () => {
   it("pulls official images from the ECR Public mirror, others as they are", () => {
     expect(pullableImage("ghost:5-alpine")).toBe("public.ecr.aws/docker/library/ghost:5-alpine");
     expect(pullableImage(`ghost@sha256:${"a".repeat(64)}`)).toBe(
-      `public.ecr.aws/docker/library/ghost@sha256:${"a".repeat(64)}`
+      `public.ecr.aws/docker/library/ghost@sha256:${"a".repeat(64)}`,
     );
     expect(pullableImage("example/ghost:5")).toBe("example/ghost:5");
     expect(pullableImage("123456789012.dkr.ecr.eu-west-2.amazonaws.com/ghost:5")).toBe(
-      "123456789012.dkr.ecr.eu-west-2.amazonaws.com/ghost:5"
+      "123456789012.dkr.ecr.eu-west-2.amazonaws.com/ghost:5",
     );
   });
 
@@ -234,7 +234,7 @@ function camelKeys(value: any): any {
     Object.entries(value).map(([key, item]) => [
       key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
       camelKeys(item),
-    ])
+    ]),
   );
 }
 
@@ -287,7 +287,7 @@ describe.each(loadProject().environments.map((config) => [config.environment, co
       expect(taskdef).toEqual({ ...applied, containerDefinitions: [{ ...container, image: IMAGE1_PLACEHOLDER }] });
       expect(JSON.stringify(taskdef)).not.toContain("${");
     });
-  }
+  },
 );
 
 describe("npm run app-repo", () => {
@@ -305,10 +305,10 @@ describe("npm run app-repo", () => {
     const out = tempDir();
     const written = writeAppRepository({ env: environment.environment, out }, outputs, project);
     expect(written.map((file) => path.basename(file)).sort()).toEqual(
-      ["Dockerfile", "README.md", "appspec.yaml", "buildspec.yml", "taskdef.json"].sort()
+      ["Dockerfile", "README.md", "appspec.yaml", "buildspec.yml", "taskdef.json"].sort(),
     );
     expect(fs.readFileSync(path.join(out, "Dockerfile"), "utf8")).toContain(
-      `FROM ${pullableImage(environment.service.ghostImage)}`
+      `FROM ${pullableImage(environment.service.ghostImage)}`,
     );
     expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toContain(`--env ${environment.environment}`);
     expect(parseStrict(fs.readFileSync(path.join(out, "buildspec.yml"), "utf8")).artifacts.files).toEqual([
@@ -325,7 +325,7 @@ describe("npm run app-repo", () => {
     writeAppRepository(
       { env: environment.environment, out },
       { [TASK_DEFINITION_TEMPLATE_OUTPUT]: { value: JSON.stringify(renamed) } },
-      project
+      project,
     );
     const appspec = parseStrict(fs.readFileSync(path.join(out, "appspec.yaml"), "utf8"));
     expect(appspec.Resources[0].TargetService.Properties.LoadBalancerInfo).toEqual({
@@ -338,17 +338,17 @@ describe("npm run app-repo", () => {
     expect(() => taskDefinitionFromOutputs({})).toThrow(/apply the environment stack first/);
     const unresolved = { ...spec, family: "${aws_ecs_task_definition.x.family}" };
     expect(() =>
-      taskDefinitionFromOutputs({ [TASK_DEFINITION_TEMPLATE_OUTPUT]: { value: JSON.stringify(unresolved) } })
+      taskDefinitionFromOutputs({ [TASK_DEFINITION_TEMPLATE_OUTPUT]: { value: JSON.stringify(unresolved) } }),
     ).toThrow(/unresolved reference/);
     const pinned = { ...spec, containerDefinitions: [{ ...spec.containerDefinitions[0], image: "ghost:5" }] };
     expect(() =>
-      taskDefinitionFromOutputs({ [TASK_DEFINITION_TEMPLATE_OUTPUT]: { value: JSON.stringify(pinned) } })
+      taskDefinitionFromOutputs({ [TASK_DEFINITION_TEMPLATE_OUTPUT]: { value: JSON.stringify(pinned) } }),
     ).toThrow(/<IMAGE1_NAME>/);
   });
 
   it("refuses an unknown environment", () => {
     expect(() => writeAppRepository({ env: "nope", out: tempDir() }, outputs, project)).toThrow(
-      /no environment "nope"/
+      /no environment "nope"/,
     );
   });
 
@@ -361,7 +361,7 @@ describe("npm run app-repo", () => {
     });
     expect(() => parseArgs(["--env", "prod", "--out", "dir"])).toThrow(/exactly one of --outputs and --stack-dir/);
     expect(() => parseArgs(["--env", "prod", "--out", "d", "--outputs", "o", "--stack-dir", "s"])).toThrow(
-      /exactly one/
+      /exactly one/,
     );
     expect(() => parseArgs(["--env", "prod", "--bogus", "x"])).toThrow(/unexpected argument --bogus/);
     expect(() => parseArgs(["--out", "dir", "--outputs", "o"])).toThrow(/--env and --out are required/);

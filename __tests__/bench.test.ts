@@ -33,7 +33,10 @@ describe("parseArgs", () => {
   });
 
   it("reads the hidden child mode, which needs an output directory", () => {
-    expect(parseArgs(["--synth-environments", "4", "--outdir", "/tmp/x"])).toMatchObject({ synthEnvironments: 4, outdir: "/tmp/x" });
+    expect(parseArgs(["--synth-environments", "4", "--outdir", "/tmp/x"])).toMatchObject({
+      synthEnvironments: 4,
+      outdir: "/tmp/x",
+    });
     expect(() => parseArgs(["--synth-environments", "4"])).toThrow(/needs --outdir/);
   });
 });
@@ -59,7 +62,14 @@ describe("summarize", () => {
 });
 
 describe("markdownTable", () => {
-  const table = markdownTable(["what", "median"], [["synth", "0.61"], ["terraform plan", "12.30"]], ["l", "r"]).split("\n");
+  const table = markdownTable(
+    ["what", "median"],
+    [
+      ["synth", "0.61"],
+      ["terraform plan", "12.30"],
+    ],
+    ["l", "r"],
+  ).split("\n");
 
   it("has a header, a rule and one line per row", () => {
     expect(table).toHaveLength(4);
@@ -118,14 +128,26 @@ describe("scaledProject", () => {
 
 describe("linearFit", () => {
   it("recovers an exact line with r² = 1", () => {
-    const fit = linearFit([[1, 0.7], [2, 0.9], [4, 1.3], [8, 2.1]]);
+    const fit = linearFit([
+      [1, 0.7],
+      [2, 0.9],
+      [4, 1.3],
+      [8, 2.1],
+    ]);
     expect(fit.slope).toBeCloseTo(0.2, 10);
     expect(fit.intercept).toBeCloseTo(0.5, 10);
     expect(fit.r2).toBeCloseTo(1, 10);
   });
 
   it("reports r² below 1 for scattered points", () => {
-    expect(linearFit([[1, 1], [2, 3], [4, 2], [8, 5]]).r2).toBeLessThan(0.9);
+    expect(
+      linearFit([
+        [1, 1],
+        [2, 3],
+        [4, 2],
+        [8, 5],
+      ]).r2,
+    ).toBeLessThan(0.9);
   });
 
   it("needs two points", () => {

@@ -10,7 +10,7 @@ import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope 
 function buildPipeline(
   scope: Construct,
   overrides: Partial<BuildPipelineProps> = {},
-  sourceOverrides: Partial<PipelineSourceProps> = {}
+  sourceOverrides: Partial<PipelineSourceProps> = {},
 ): BuildPipeline {
   const registry = new Registry(scope, "registry", { repositoryName: "ghost-test" });
   const source = new PipelineSource(scope, "source", {
@@ -70,7 +70,7 @@ describe("BuildPipeline", () => {
   it("takes compute type and timeouts from the props", () => {
     const custom = onlyResource(
       synthBuild({ computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 30, queuedTimeoutMinutes: 60 }).json,
-      "aws_codebuild_project"
+      "aws_codebuild_project",
     );
     expect(custom).toMatchObject({ build_timeout: 30, queued_timeout: 60 });
     expect(custom.environment.compute_type).toBe("BUILD_GENERAL1_MEDIUM");
@@ -112,7 +112,7 @@ describe("BuildPipeline", () => {
 
   it("gives CodeBuild its own role", () => {
     const role: any = Object.values(resourcesOfType(json, "aws_iam_role")).find(
-      (r: any) => r.name === "ghost-test-codebuild"
+      (r: any) => r.name === "ghost-test-codebuild",
     );
     expect(parsePolicy(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "codebuild.amazonaws.com" });
     expect(project.service_role).toMatch(/^\$\{aws_iam_role\.build_role_.+\.arn\}$/);
@@ -137,13 +137,13 @@ describe("BuildPipeline", () => {
         "ecr:InitiateLayerUpload",
         "ecr:UploadLayerPart",
         "ecr:CompleteLayerUpload",
-      ])
+      ]),
     );
   });
 
   it("uses Resource * only for ecr:GetAuthorizationToken", () => {
     const wildcard = statementsOf(json, "ghost-test-codebuild").filter((s) =>
-      [].concat(s.Resource).includes("*" as never)
+      [].concat(s.Resource).includes("*" as never),
     );
     expect(wildcard.map((s) => s.Action)).toEqual([["ecr:GetAuthorizationToken"]]);
   });
@@ -237,7 +237,7 @@ describe("BuildPipeline", () => {
           connectionArn: "arn:aws:codestar-connections:eu-west-2:123456789012:connection/x",
           repository: "a/b",
         },
-      }
+      },
     );
     expect(resourcesOfType(github, "aws_cloudwatch_event_rule")).toEqual({});
     expect(onlyResource(github, "aws_codepipeline").stage[0].action[0].configuration).toMatchObject({

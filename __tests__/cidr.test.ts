@@ -22,12 +22,20 @@ describe("parseCidr", () => {
     expect(parseCidr("192.168.0.0/16")).toEqual({ network: 192 * 2 ** 24 + 168 * 2 ** 16, prefix: 16 });
   });
 
-  it.each(["", "10.0.0/16", "10.0.0.0", "10.0.0.0/", "a.b.c.d/8", " 10.0.0.0/16", "10.0.0.0/16 ", "10.0.0.0/-1", "10.0.0.0.0/8", "1000.0.0.0/8"])(
-    "rejects bad syntax %j",
-    (text) => {
-      expect(parseCidr(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "10.0.0/16",
+    "10.0.0.0",
+    "10.0.0.0/",
+    "a.b.c.d/8",
+    " 10.0.0.0/16",
+    "10.0.0.0/16 ",
+    "10.0.0.0/-1",
+    "10.0.0.0.0/8",
+    "1000.0.0.0/8",
+  ])("rejects bad syntax %j", (text) => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
 
   it.each(["256.0.0.0/8", "10.256.0.0/16", "10.0.0.300/32"])("rejects an octet above 255 in %j", (text) => {
     expect(parseCidr(text)).toBeUndefined();
@@ -41,9 +49,12 @@ describe("parseCidr", () => {
     expect(parseCidr(text)).toBeUndefined();
   });
 
-  it.each(["010.0.0.0/16", "10.00.0.0/16", "10.0.0.0/08"])("rejects the leading zeros in %j (the AWS provider does too)", (text) => {
-    expect(parseCidr(text)).toBeUndefined();
-  });
+  it.each(["010.0.0.0/16", "10.00.0.0/16", "10.0.0.0/08"])(
+    "rejects the leading zeros in %j (the AWS provider does too)",
+    (text) => {
+      expect(parseCidr(text)).toBeUndefined();
+    },
+  );
 });
 
 describe("formatCidr", () => {
@@ -51,9 +62,12 @@ describe("formatCidr", () => {
     expect(formatCidr({ network: 172 * 2 ** 24 + 16 * 2 ** 16 + 32 * 2 ** 8, prefix: 20 })).toBe("172.16.32.0/20");
   });
 
-  it.each(["0.0.0.0/0", "10.0.0.0/16", "10.0.96.0/19", "192.168.255.240/28", "255.255.255.255/32"])("round-trips %j", (text) => {
-    expect(formatCidr(cidr(text))).toBe(text);
-  });
+  it.each(["0.0.0.0/0", "10.0.0.0/16", "10.0.96.0/19", "192.168.255.240/28", "255.255.255.255/32"])(
+    "round-trips %j",
+    (text) => {
+      expect(formatCidr(cidr(text))).toBe(text);
+    },
+  );
 });
 
 describe("cidrContains", () => {

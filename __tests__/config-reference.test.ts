@@ -14,7 +14,8 @@ function leafPaths(value: object, prefix = ""): string[] {
   return Object.entries(value).flatMap(([key, child]) =>
     typeof child === "object" && child !== null && !Array.isArray(child) && key !== "tags"
       ? leafPaths(child, `${prefix}${key}.`)
-      : [`${prefix}${key}`]);
+      : [`${prefix}${key}`],
+  );
 }
 
 const valueAt = (value: object, dotted: string): unknown =>
@@ -32,7 +33,10 @@ function literalDefault(text: string | undefined): { value: unknown } | undefine
 }
 
 /** Rows with a literal default, each paired with the value the code resolves for its path. */
-function checkedDefaults(table: ReferenceRow[], resolved: object): { field: string; documented: unknown; actual: unknown }[] {
+function checkedDefaults(
+  table: ReferenceRow[],
+  resolved: object,
+): { field: string; documented: unknown; actual: unknown }[] {
   return table.flatMap((row) => {
     const literal = literalDefault(row.default);
     return literal ? [{ field: row.field, documented: literal.value, actual: valueAt(resolved, row.field) }] : [];
@@ -48,14 +52,17 @@ describe("README configuration reference", () => {
   });
 
   it("has one environment row per leaf of a fully featured config, and no other row", () => {
-    const full = resolveEnvironment({
-      ...FULL_FEATURE_ENVIRONMENT,
-      loadBalancer: {
-        ...FULL_FEATURE_ENVIRONMENT.loadBalancer,
-        certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555",
+    const full = resolveEnvironment(
+      {
+        ...FULL_FEATURE_ENVIRONMENT,
+        loadBalancer: {
+          ...FULL_FEATURE_ENVIRONMENT.loadBalancer,
+          certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555",
+        },
+        service: { ...FULL_FEATURE_ENVIRONMENT.service, siteUrl: "https://blog.example.com" },
       },
-      service: { ...FULL_FEATURE_ENVIRONMENT.service, siteUrl: "https://blog.example.com" },
-    }, "ghost");
+      "ghost",
+    );
     expect(rows.environment.map((row) => row.field).sort()).toEqual(leafPaths(full).sort());
   });
 
@@ -79,7 +86,9 @@ describe("README configuration reference", () => {
   });
 
   it("marks only the fields an environment must declare as required", () => {
-    expect(rows.environment.filter((row) => row.default === undefined).map((row) => row.field)).toEqual(["environment"]);
+    expect(rows.environment.filter((row) => row.default === undefined).map((row) => row.field)).toEqual([
+      "environment",
+    ]);
   });
 
   describe("a field added to GhostConfig", () => {
@@ -88,7 +97,8 @@ describe("README configuration reference", () => {
 
     /** A copy of types.ts (imports made absolute) with `field` added to GhostConfig. */
     function typesWith(field: string): string {
-      const source = fs.readFileSync(path.join(SRC, "config", "types.ts"), "utf8")
+      const source = fs
+        .readFileSync(path.join(SRC, "config", "types.ts"), "utf8")
         .replace(/from "\.\.\//g, `from "${SRC}/`)
         .replace("export interface GhostConfig {\n", `export interface GhostConfig {\n${field}\n`);
       const file = path.join(dir, `types-${fs.readdirSync(dir).length}.ts`);
@@ -101,7 +111,9 @@ describe("README configuration reference", () => {
     });
 
     it("fails generation without @default, naming the field", () => {
-      expect(() => configRows(typesWith("  /** Documented. */ readonly noDefault?: number;"))).toThrow(/noDefault has no @default/);
+      expect(() => configRows(typesWith("  /** Documented. */ readonly noDefault?: number;"))).toThrow(
+        /noDefault has no @default/,
+      );
     });
   });
 });

@@ -1,5 +1,5 @@
 /** Specification of the typed configuration: defaults, the declared environments and every validation rule. */
-import { DEFAULT_ALARM_THRESHOLDS } from "../src/alerts";
+import { DEFAULT_ALARM_THRESHOLDS } from "../src/config";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -27,10 +27,19 @@ function problemsOf(input: ProjectInput): string[] {
  * Expects exactly one problem `<where>: <field> = <JSON value>: ...` that names what is allowed,
  * and `total` problems in all (other rules must not fire by accident).
  */
-function expectProblem(input: ProjectInput, where: string, field: string, value: unknown, allowed: string, total = 1): string[] {
+function expectProblem(
+  input: ProjectInput,
+  where: string,
+  field: string,
+  value: unknown,
+  allowed: string,
+  total = 1,
+): string[] {
   const problems = problemsOf(input);
   const head = `${where}: ${field} = ${JSON.stringify(value)}: `;
-  const matching = problems.filter((problem) => problem.startsWith(head) && problem.slice(head.length).includes(allowed));
+  const matching = problems.filter(
+    (problem) => problem.startsWith(head) && problem.slice(head.length).includes(allowed),
+  );
   expect({ problems, matching: matching.length }).toEqual({ problems, matching: 1 });
   expect(problems).toHaveLength(total);
   return problems;
@@ -79,7 +88,11 @@ describe("resolveEnvironment (defaults)", () => {
   });
 
   it("fills the storage defaults", () => {
-    expect(config.storage).toEqual({ performanceMode: "generalPurpose", throughputMode: "bursting", transitionToIa: "AFTER_30_DAYS" });
+    expect(config.storage).toEqual({
+      performanceMode: "generalPurpose",
+      throughputMode: "bursting",
+      transitionToIa: "AFTER_30_DAYS",
+    });
   });
 
   it("fills the service defaults (one 256/512 x86 task on FARGATE, CPU target 75)", () => {
@@ -145,13 +158,21 @@ describe("resolveEnvironment (defaults)", () => {
   });
 
   it("merges a partial alarm threshold section with the defaults", () => {
-    const custom = resolveEnvironment({ environment: "dev", alerts: { thresholds: { serviceCpuPercent: 70 } } }, "ghost");
+    const custom = resolveEnvironment(
+      { environment: "dev", alerts: { thresholds: { serviceCpuPercent: 70 } } },
+      "ghost",
+    );
     expect(custom.alerts.thresholds).toEqual({ ...DEFAULT_ALARM_THRESHOLDS, serviceCpuPercent: 70 });
   });
 
   it("lets input values win over defaults", () => {
     const custom = resolveEnvironment(
-      { environment: "dev", region: "us-east-1", network: { natGateways: "none", flowLogs: false }, logs: { retentionDays: 14 } },
+      {
+        environment: "dev",
+        region: "us-east-1",
+        network: { natGateways: "none", flowLogs: false },
+        logs: { retentionDays: 14 },
+      },
       "ghost",
     );
     expect(custom.region).toBe("us-east-1");
@@ -179,7 +200,12 @@ describe("resolveEnvironment (defaults)", () => {
   it("merges a partial section: only service.cpu given keeps the other service defaults", () => {
     const service = resolveEnvironment({ environment: "dev", service: { cpu: 1024 } }, "ghost").service;
     expect(service.cpu).toBe(1024);
-    expect(service).toMatchObject({ memory: 512, serviceName: "ghost-blog", ghostImage: "ghost:6.65.0-alpine", cpuTargetPercent: 75 });
+    expect(service).toMatchObject({
+      memory: 512,
+      serviceName: "ghost-blog",
+      ghostImage: "ghost:6.65.0-alpine",
+      cpuTargetPercent: 75,
+    });
   });
 
   it("keeps the default when an input field is undefined", () => {
@@ -202,7 +228,9 @@ describe("resolveEnvironment (defaults)", () => {
   });
 
   it("takes tags from the input", () => {
-    expect(resolveEnvironment({ environment: "dev", tags: { CostCenter: "blog" } }, "ghost").tags).toEqual({ CostCenter: "blog" });
+    expect(resolveEnvironment({ environment: "dev", tags: { CostCenter: "blog" } }, "ghost").tags).toEqual({
+      CostCenter: "blog",
+    });
   });
 
   it("derives one public and one private subnet per AZ from the VPC CIDR", () => {
@@ -255,7 +283,12 @@ describe("resolveProject (state defaults)", () => {
         { environment: "prod", region: "eu-central-1" },
       ],
     });
-    expect(project.state).toEqual({ bucket: "blog-tfstate-us-east-1", lockTable: "blog-tfstate-lock", region: "us-east-1", useLockfile: false });
+    expect(project.state).toEqual({
+      bucket: "blog-tfstate-us-east-1",
+      lockTable: "blog-tfstate-lock",
+      region: "us-east-1",
+      useLockfile: false,
+    });
     expect(project.environments.map((environment) => environment.project)).toEqual(["blog", "blog"]);
   });
 
@@ -291,7 +324,11 @@ describe("declared environments (environments.ts)", () => {
   });
 
   it("keeps state in ghost-tfstate-eu-west-2 with the ghost-tfstate-lock table", () => {
-    expect(loadProject().state).toMatchObject({ bucket: "ghost-tfstate-eu-west-2", lockTable: "ghost-tfstate-lock", region: "eu-west-2" });
+    expect(loadProject().state).toMatchObject({
+      bucket: "ghost-tfstate-eu-west-2",
+      lockTable: "ghost-tfstate-lock",
+      region: "eu-west-2",
+    });
   });
 
   it("runs dev on SQLite with exactly one task and no NAT gateway", () => {
@@ -310,7 +347,12 @@ describe("declared environments (environments.ts)", () => {
   });
 
   it("runs prod on Multi-AZ MySQL 8 with deletion protection", () => {
-    expect(byName("prod").database).toMatchObject({ engine: "mysql", engineVersion: "8.0", multiAz: true, deletionProtection: true });
+    expect(byName("prod").database).toMatchObject({
+      engine: "mysql",
+      engineVersion: "8.0",
+      multiAz: true,
+      deletionProtection: true,
+    });
   });
 
   it("protects the prod load balancer from deletion and scales prod on CPU at 75 %", () => {
@@ -327,26 +369,52 @@ describe("validateProject: names", () => {
 
   it("rejects a project name that is not lowercase letters, digits and single hyphens", () => {
     // Explicit repository and bucket names, so the bad project name is not reported again through them.
-    const input = withDev({ registry: { repositoryName: "ghost" }, pipelines: { artifactBucketName: "ghost-artifacts" } },
-      { project: "Ghost_Blog", state: { bucket: "ghost-blog-state" } });
-    expectProblem(input, "dev", "project", "Ghost_Blog",
-      "must be lowercase letters, digits and single hyphens, starting with a letter");
+    const input = withDev(
+      { registry: { repositoryName: "ghost" }, pipelines: { artifactBucketName: "ghost-artifacts" } },
+      { project: "Ghost_Blog", state: { bucket: "ghost-blog-state" } },
+    );
+    expectProblem(
+      input,
+      "dev",
+      "project",
+      "Ghost_Blog",
+      "must be lowercase letters, digits and single hyphens, starting with a letter",
+    );
   });
 
   it("rejects an environment name that is not lowercase letters, digits and single hyphens", () => {
-    expectProblem(withDev({ environment: "Dev--1", registry: { repositoryName: "ghost" }, pipelines: { artifactBucketName: "ghost-artifacts" } }), "Dev--1", "environment", "Dev--1",
-      "must be lowercase letters, digits and single hyphens, starting with a letter");
+    expectProblem(
+      withDev({
+        environment: "Dev--1",
+        registry: { repositoryName: "ghost" },
+        pipelines: { artifactBucketName: "ghost-artifacts" },
+      }),
+      "Dev--1",
+      "environment",
+      "Dev--1",
+      "must be lowercase letters, digits and single hyphens, starting with a letter",
+    );
   });
 
   it("rejects an environment declared twice", () => {
-    expectProblem({ project: "ghost", environments: [{ environment: "dev" }, { environment: "dev" }] }, "dev", "environment", "dev",
-      "is declared twice; environment names must be unique");
+    expectProblem(
+      { project: "ghost", environments: [{ environment: "dev" }, { environment: "dev" }] },
+      "dev",
+      "environment",
+      "dev",
+      "is declared twice; environment names must be unique",
+    );
   });
 
   it("rejects project + environment too long for a 32-character load balancer / target group name", () => {
     const environment = "a".repeat(21); // "ghost-" + 21 = 27 characters, + "-green" = 33
-    expectProblem(withDev({ environment }), environment, "project + environment", `ghost-${environment}`,
-      `"ghost-${environment}-green" is too long: load balancer and target group names allow 32 characters, so project and environment together may have at most 25 characters`);
+    expectProblem(
+      withDev({ environment }),
+      environment,
+      "project + environment",
+      `ghost-${environment}`,
+      `"ghost-${environment}-green" is too long: load balancer and target group names allow 32 characters, so project and environment together may have at most 25 characters`,
+    );
   });
 
   it("accepts project + environment of exactly 25 characters (a 32-character target group name)", () => {
@@ -355,15 +423,26 @@ describe("validateProject: names", () => {
 
   it("rejects project + environment too long for a 64-character IAM role name", () => {
     const environment = "a".repeat(39); // "ghost-" + 39 = 45, + "-codepipeline-deploy" = 65
-    const problems = expectProblem(withDev({ environment, pipelines: { artifactBucketName: "ghost-artifacts" } }), environment, "project + environment", `ghost-${environment}`,
-      `"ghost-${environment}-codepipeline-deploy" is too long: IAM role names allow 64 characters`, 2);
+    const problems = expectProblem(
+      withDev({ environment, pipelines: { artifactBucketName: "ghost-artifacts" } }),
+      environment,
+      "project + environment",
+      `ghost-${environment}`,
+      `"ghost-${environment}-codepipeline-deploy" is too long: IAM role names allow 64 characters`,
+      2,
+    );
     // The load balancer rule is stricter, so it always fires as well.
     expect(problems.some((problem) => problem.includes("load balancer and target group names allow 32"))).toBe(true);
   });
 
   it.each(["Ghost", "g", "ghost//blog", "-ghost"])("rejects the ECR repository name %j", (repositoryName) => {
-    expectProblem(withDev({ registry: { repositoryName } }), "dev", "registry.repositoryName", repositoryName,
-      "must be 2-256 characters of lowercase letters and digits, separated by '.', '_', '-' or '/'");
+    expectProblem(
+      withDev({ registry: { repositoryName } }),
+      "dev",
+      "registry.repositoryName",
+      repositoryName,
+      "must be 2-256 characters of lowercase letters and digits, separated by '.', '_', '-' or '/'",
+    );
   });
 
   it("accepts a namespaced ECR repository name", () => {
@@ -371,89 +450,176 @@ describe("validateProject: names", () => {
   });
 
   it("rejects a CodeCommit repository name with a space", () => {
-    expectProblem(withDev({ pipelines: { repositoryName: "ghost blog" } }), "dev", "pipelines.repositoryName", "ghost blog",
-      "must be 1-100 characters of letters, digits, '.', '_' and '-'");
+    expectProblem(
+      withDev({ pipelines: { repositoryName: "ghost blog" } }),
+      "dev",
+      "pipelines.repositoryName",
+      "ghost blog",
+      "must be 1-100 characters of letters, digits, '.', '_' and '-'",
+    );
   });
 
   it.each(["release:1", "my branch", ""])("rejects the branch name %j", (branch) => {
-    expectProblem(withDev({ pipelines: { branch } }), "dev", "pipelines.branch", branch, "must be a valid git branch name");
+    expectProblem(
+      withDev({ pipelines: { branch } }),
+      "dev",
+      "pipelines.branch",
+      branch,
+      "must be a valid git branch name",
+    );
   });
 });
 
 describe("validateProject: region and availability zones", () => {
   it("rejects a region that is not an AWS region code", () => {
-    expectProblem(withDev({ region: "Europe-West-2", pipelines: { artifactBucketName: "ghost-artifacts" } }, { state: { region: "eu-west-2" } }), "dev", "region", "Europe-West-2",
-      "must be an AWS region code such as eu-west-2 or us-east-1");
+    expectProblem(
+      withDev(
+        { region: "Europe-West-2", pipelines: { artifactBucketName: "ghost-artifacts" } },
+        { state: { region: "eu-west-2" } },
+      ),
+      "dev",
+      "region",
+      "Europe-West-2",
+      "must be an AWS region code such as eu-west-2 or us-east-1",
+    );
   });
 
   it("rejects fewer than 2 availability zones", () => {
-    expectProblem(withDev({ availabilityZones: ["eu-west-2a"] }), "dev", "availabilityZones", ["eu-west-2a"],
-      "has 1 zone(s); at least 2 are required");
+    expectProblem(
+      withDev({ availabilityZones: ["eu-west-2a"] }),
+      "dev",
+      "availabilityZones",
+      ["eu-west-2a"],
+      "has 1 zone(s); at least 2 are required",
+    );
   });
 
   it("rejects a zone of another region", () => {
-    expectProblem(withDev({ availabilityZones: ["eu-west-2a", "eu-west-1b"] }), "dev", "availabilityZones[1]", "eu-west-1b",
-      "must be a zone of region eu-west-2, e.g. eu-west-2a");
+    expectProblem(
+      withDev({ availabilityZones: ["eu-west-2a", "eu-west-1b"] }),
+      "dev",
+      "availabilityZones[1]",
+      "eu-west-1b",
+      "must be a zone of region eu-west-2, e.g. eu-west-2a",
+    );
   });
 
   it("rejects a repeated zone", () => {
-    expectProblem(withDev({ availabilityZones: ["eu-west-2a", "eu-west-2a"] }), "dev", "availabilityZones", ["eu-west-2a", "eu-west-2a"],
-      "must not repeat a zone");
+    expectProblem(
+      withDev({ availabilityZones: ["eu-west-2a", "eu-west-2a"] }),
+      "dev",
+      "availabilityZones",
+      ["eu-west-2a", "eu-west-2a"],
+      "must not repeat a zone",
+    );
   });
 });
 
 describe("validateProject: network", () => {
   it.each(["10.0.0/16", "10.0.0.1/16", "010.0.0.0/16"])("rejects the VPC CIDR %j", (vpcCidr) => {
-    expectProblem(withDev({ network: { vpcCidr, publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE } }), "dev", "network.vpcCidr", vpcCidr,
-      "must be an IPv4 CIDR a.b.c.d/n with host bits zero");
+    expectProblem(
+      withDev({ network: { vpcCidr, publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE } }),
+      "dev",
+      "network.vpcCidr",
+      vpcCidr,
+      "must be an IPv4 CIDR a.b.c.d/n with host bits zero",
+    );
   });
 
-  it.each([[12, "10.0.0.0/12"], [25, "10.0.0.0/25"]])("rejects a VPC prefix of /%d", (prefix, vpcCidr) => {
-    expectProblem(withDev({ network: { vpcCidr } }), "dev", "network.vpcCidr prefix length", prefix, "must be a whole number from 16 to 24");
+  it.each([
+    [12, "10.0.0.0/12"],
+    [25, "10.0.0.0/25"],
+  ])("rejects a VPC prefix of /%d", (prefix, vpcCidr) => {
+    expectProblem(
+      withDev({ network: { vpcCidr } }),
+      "dev",
+      "network.vpcCidr prefix length",
+      prefix,
+      "must be a whole number from 16 to 24",
+    );
   });
 
   it("rejects an unknown NAT gateway mode", () => {
-    expectProblem(withDev({ network: { natGateways: "multi" as any } }), "dev", "network.natGateways", "multi",
-      'must be one of "none", "single", "per-az"');
+    expectProblem(
+      withDev({ network: { natGateways: "multi" as any } }),
+      "dev",
+      "network.natGateways",
+      "multi",
+      'must be one of "none", "single", "per-az"',
+    );
   });
 
   it("rejects a subnet list that does not have one CIDR per AZ", () => {
     const two = PUBLIC.slice(0, 2);
-    expectProblem(withDev({ network: { publicSubnetCidrs: two } }), "dev", "network.publicSubnetCidrs", two,
-      "must list one CIDR per availability zone (3)");
+    expectProblem(
+      withDev({ network: { publicSubnetCidrs: two } }),
+      "dev",
+      "network.publicSubnetCidrs",
+      two,
+      "must list one CIDR per availability zone (3)",
+    );
   });
 
   it("rejects a subnet CIDR with bad syntax", () => {
-    expectProblem(withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.300/24"] } }), "dev",
-      "network.publicSubnetCidrs[2]", "10.0.2.300/24", "must be an IPv4 CIDR a.b.c.d/n with host bits zero");
+    expectProblem(
+      withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.300/24"] } }),
+      "dev",
+      "network.publicSubnetCidrs[2]",
+      "10.0.2.300/24",
+      "must be an IPv4 CIDR a.b.c.d/n with host bits zero",
+    );
   });
 
   it("rejects a subnet outside the VPC", () => {
-    expectProblem(withDev({ network: { publicSubnetCidrs: PUBLIC, privateSubnetCidrs: ["10.0.10.0/24", "10.1.11.0/24", "10.0.12.0/24"] } }), "dev",
-      "network.privateSubnetCidrs[1]", "10.1.11.0/24", "must lie inside the VPC CIDR 10.0.0.0/16");
+    expectProblem(
+      withDev({
+        network: { publicSubnetCidrs: PUBLIC, privateSubnetCidrs: ["10.0.10.0/24", "10.1.11.0/24", "10.0.12.0/24"] },
+      }),
+      "dev",
+      "network.privateSubnetCidrs[1]",
+      "10.1.11.0/24",
+      "must lie inside the VPC CIDR 10.0.0.0/16",
+    );
   });
 
   it("rejects a subnet smaller than /28", () => {
-    expectProblem(withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/29"] } }), "dev",
-      "network.publicSubnetCidrs[2]", "10.0.2.0/29", "must be /28 or larger");
+    expectProblem(
+      withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/29"] } }),
+      "dev",
+      "network.publicSubnetCidrs[2]",
+      "10.0.2.0/29",
+      "must be /28 or larger",
+    );
   });
 
   it("rejects overlapping subnets, naming both", () => {
     // The third public /24 lies in the first derived private /19 (10.0.96.0/19).
-    expectProblem(withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.96.0/24"] } }), "dev",
-      "network.privateSubnetCidrs[0]", "10.0.96.0/19", "overlaps network.publicSubnetCidrs[2] (10.0.96.0/24); subnets must not overlap");
+    expectProblem(
+      withDev({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.96.0/24"] } }),
+      "dev",
+      "network.privateSubnetCidrs[0]",
+      "10.0.96.0/19",
+      "overlaps network.publicSubnetCidrs[2] (10.0.96.0/24); subnets must not overlap",
+    );
   });
 
   it("accepts explicit, disjoint subnets inside the VPC", () => {
-    expect(() => loadProject(withDev({ network: { publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE } }))).not.toThrow();
+    expect(() =>
+      loadProject(withDev({ network: { publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE } })),
+    ).not.toThrow();
   });
 });
 
 describe("validateProject: load balancer", () => {
   it("rejects a certificate ARN that is not an ACM certificate ARN", () => {
     const certificateArn = "arn:aws:iam::123456789012:server-certificate/blog";
-    expectProblem(withDev({ loadBalancer: { certificateArn } }), "dev", "loadBalancer.certificateArn", certificateArn,
-      "must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>");
+    expectProblem(
+      withDev({ loadBalancer: { certificateArn } }),
+      "dev",
+      "loadBalancer.certificateArn",
+      certificateArn,
+      "must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>",
+    );
   });
 
   it("accepts an ACM certificate ARN", () => {
@@ -462,127 +628,257 @@ describe("validateProject: load balancer", () => {
   });
 
   it.each([0, 65536, 8080.5])("rejects the test listener port %j", (testListenerPort) => {
-    expectProblem(withDev({ loadBalancer: { testListenerPort } }), "dev", "loadBalancer.testListenerPort", testListenerPort,
-      "must be a whole number from 1 to 65535");
+    expectProblem(
+      withDev({ loadBalancer: { testListenerPort } }),
+      "dev",
+      "loadBalancer.testListenerPort",
+      testListenerPort,
+      "must be a whole number from 1 to 65535",
+    );
   });
 
   it.each([80, 443])("rejects test listener port %j (a production listener port)", (testListenerPort) => {
-    expectProblem(withDev({ loadBalancer: { testListenerPort } }), "dev", "loadBalancer.testListenerPort", testListenerPort,
-      "must not be 80 or 443 (the production listener's ports)");
+    expectProblem(
+      withDev({ loadBalancer: { testListenerPort } }),
+      "dev",
+      "loadBalancer.testListenerPort",
+      testListenerPort,
+      "must not be 80 or 443 (the production listener's ports)",
+    );
   });
 
   it("rejects a test listener CIDR that is not a network CIDR", () => {
-    expectProblem(withDev({ loadBalancer: { testListenerCidrs: ["203.0.113.0/24", "203.0.113.5/24"] } }), "dev",
-      "loadBalancer.testListenerCidrs[1]", "203.0.113.5/24", "must be an IPv4 CIDR such as 203.0.113.0/24");
+    expectProblem(
+      withDev({ loadBalancer: { testListenerCidrs: ["203.0.113.0/24", "203.0.113.5/24"] } }),
+      "dev",
+      "loadBalancer.testListenerCidrs[1]",
+      "203.0.113.5/24",
+      "must be an IPv4 CIDR such as 203.0.113.0/24",
+    );
   });
 
   it("rejects a health check path without a leading slash", () => {
-    expectProblem(withDev({ loadBalancer: { healthCheckPath: "ghost/api/admin/site/" } }), "dev", "loadBalancer.healthCheckPath",
-      "ghost/api/admin/site/", "must start with '/'");
+    expectProblem(
+      withDev({ loadBalancer: { healthCheckPath: "ghost/api/admin/site/" } }),
+      "dev",
+      "loadBalancer.healthCheckPath",
+      "ghost/api/admin/site/",
+      "must start with '/'",
+    );
   });
 
   it.each([-1, 3601])("rejects a deregistration delay of %j seconds", (deregistrationDelaySeconds) => {
-    expectProblem(withDev({ loadBalancer: { deregistrationDelaySeconds } }), "dev", "loadBalancer.deregistrationDelaySeconds",
-      deregistrationDelaySeconds, "must be a whole number from 0 to 3600");
+    expectProblem(
+      withDev({ loadBalancer: { deregistrationDelaySeconds } }),
+      "dev",
+      "loadBalancer.deregistrationDelaySeconds",
+      deregistrationDelaySeconds,
+      "must be a whole number from 0 to 3600",
+    );
   });
 });
 
 describe("validateProject: service", () => {
   it("rejects a CPU size Fargate does not offer", () => {
-    expectProblem(withDev({ service: { cpu: 300 } }), "dev", "service.cpu", 300,
-      "must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192, 16384");
+    expectProblem(
+      withDev({ service: { cpu: 300 } }),
+      "dev",
+      "service.cpu",
+      300,
+      "must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192, 16384",
+    );
   });
 
   it("rejects a memory size that does not suit the CPU size, giving the range and step", () => {
-    expectProblem(withDev({ service: { cpu: 1024, memory: 1024 } }), "dev", "service.memory", 1024,
-      "with service.cpu 1024, Fargate allows 2048 to 8192 MiB in steps of 1024");
+    expectProblem(
+      withDev({ service: { cpu: 1024, memory: 1024 } }),
+      "dev",
+      "service.memory",
+      1024,
+      "with service.cpu 1024, Fargate allows 2048 to 8192 MiB in steps of 1024",
+    );
   });
 
   it("lists the allowed memory sizes for 256 CPU units, which have no single step", () => {
-    expectProblem(withDev({ service: { cpu: 256, memory: 1536 } }), "dev", "service.memory", 1536,
-      "with service.cpu 256, Fargate allows 512, 1024, 2048 MiB");
+    expectProblem(
+      withDev({ service: { cpu: 256, memory: 1536 } }),
+      "dev",
+      "service.memory",
+      1536,
+      "with service.cpu 256, Fargate allows 512, 1024, 2048 MiB",
+    );
   });
 
   it("rejects an unknown CPU architecture", () => {
-    expectProblem(withDev({ service: { cpuArchitecture: "arm64" as any } }), "dev", "service.cpuArchitecture", "arm64",
-      'must be one of "X86_64", "ARM64"');
+    expectProblem(
+      withDev({ service: { cpuArchitecture: "arm64" as any } }),
+      "dev",
+      "service.cpuArchitecture",
+      "arm64",
+      'must be one of "X86_64", "ARM64"',
+    );
   });
 
   it("rejects an unknown capacity provider", () => {
-    expectProblem(withDev({ service: { capacityProvider: "SPOT" as any } }), "dev", "service.capacityProvider", "SPOT",
-      'must be one of "FARGATE", "FARGATE_SPOT"');
+    expectProblem(
+      withDev({ service: { capacityProvider: "SPOT" as any } }),
+      "dev",
+      "service.capacityProvider",
+      "SPOT",
+      'must be one of "FARGATE", "FARGATE_SPOT"',
+    );
   });
 
   it("rejects FARGATE_SPOT with ARM64 tasks", () => {
-    expectProblem(withDev({ service: { capacityProvider: "FARGATE_SPOT", cpuArchitecture: "ARM64" } }), "dev", "service.capacityProvider",
-      "FARGATE_SPOT", "FARGATE_SPOT does not run ARM64 tasks; use FARGATE or X86_64");
+    expectProblem(
+      withDev({ service: { capacityProvider: "FARGATE_SPOT", cpuArchitecture: "ARM64" } }),
+      "dev",
+      "service.capacityProvider",
+      "FARGATE_SPOT",
+      "FARGATE_SPOT does not run ARM64 tasks; use FARGATE or X86_64",
+    );
   });
 
   it("rejects an empty Ghost image", () => {
-    expectProblem(withDev({ service: { ghostImage: "  " } }), "dev", "service.ghostImage", "  ", "must name a container image, e.g. ghost:6.65.0-alpine");
+    expectProblem(
+      withDev({ service: { ghostImage: "  " } }),
+      "dev",
+      "service.ghostImage",
+      "  ",
+      "must name a container image, e.g. ghost:6.65.0-alpine",
+    );
   });
 
   it("rejects a site URL without a scheme", () => {
-    expectProblem(withDev({ service: { siteUrl: "blog.example.com" } }), "dev", "service.siteUrl", "blog.example.com",
-      "must be an http(s) URL such as https://blog.example.com");
+    expectProblem(
+      withDev({ service: { siteUrl: "blog.example.com" } }),
+      "dev",
+      "service.siteUrl",
+      "blog.example.com",
+      "must be an http(s) URL such as https://blog.example.com",
+    );
   });
 
   it("rejects a negative minimum count", () => {
-    expectProblem(withDev({ service: { minCount: -1 } }), "dev", "service.minCount", -1, "must be a whole number from 0 to 1000");
+    expectProblem(
+      withDev({ service: { minCount: -1 } }),
+      "dev",
+      "service.minCount",
+      -1,
+      "must be a whole number from 0 to 1000",
+    );
   });
 
   it("rejects a maximum count above 1000", () => {
-    expectProblem(withDev({ service: { maxCount: 1001 } }), "dev", "service.maxCount", 1001, "must be a whole number from 1 to 1000");
+    expectProblem(
+      withDev({ service: { maxCount: 1001 } }),
+      "dev",
+      "service.maxCount",
+      1001,
+      "must be a whole number from 1 to 1000",
+    );
   });
 
   it("rejects a minimum count above the maximum", () => {
     // desiredCount cannot lie between 3 and 2 either, so that rule fires too.
-    expectProblem(withDev({ service: { minCount: 3, maxCount: 2, desiredCount: 2 } }), "dev", "service.minCount", 3,
-      "must not exceed service.maxCount (2)", 2);
+    expectProblem(
+      withDev({ service: { minCount: 3, maxCount: 2, desiredCount: 2 } }),
+      "dev",
+      "service.minCount",
+      3,
+      "must not exceed service.maxCount (2)",
+      2,
+    );
   });
 
   it("rejects a desired count above the maximum", () => {
-    expectProblem(withDev({ service: { desiredCount: 3, maxCount: 2 } }), "dev", "service.desiredCount", 3,
-      "must be a whole number from service.minCount (1) to service.maxCount (2)");
+    expectProblem(
+      withDev({ service: { desiredCount: 3, maxCount: 2 } }),
+      "dev",
+      "service.desiredCount",
+      3,
+      "must be a whole number from service.minCount (1) to service.maxCount (2)",
+    );
   });
 
   it("rejects a desired count below the minimum", () => {
-    expectProblem(withDev({ service: { minCount: 2, desiredCount: 1, maxCount: 3 } }), "dev", "service.desiredCount", 1,
-      "must be a whole number from service.minCount (2) to service.maxCount (3)");
+    expectProblem(
+      withDev({ service: { minCount: 2, desiredCount: 1, maxCount: 3 } }),
+      "dev",
+      "service.desiredCount",
+      1,
+      "must be a whole number from service.minCount (2) to service.maxCount (3)",
+    );
   });
 
   it("rejects a fractional desired count", () => {
-    expectProblem(withDev({ service: { desiredCount: 1.5, maxCount: 2 } }), "dev", "service.desiredCount", 1.5,
-      "must be a whole number from service.minCount (1) to service.maxCount (2)");
+    expectProblem(
+      withDev({ service: { desiredCount: 1.5, maxCount: 2 } }),
+      "dev",
+      "service.desiredCount",
+      1.5,
+      "must be a whole number from service.minCount (1) to service.maxCount (2)",
+    );
   });
 
   it.each([0, 101])("rejects a CPU target of %j %%", (cpuTargetPercent) => {
-    expectProblem(withDev({ service: { cpuTargetPercent } }), "dev", "service.cpuTargetPercent", cpuTargetPercent, "must be a whole number from 1 to 100");
+    expectProblem(
+      withDev({ service: { cpuTargetPercent } }),
+      "dev",
+      "service.cpuTargetPercent",
+      cpuTargetPercent,
+      "must be a whole number from 1 to 100",
+    );
   });
 
   it("rejects a negative scale-in cooldown", () => {
-    expectProblem(withDev({ service: { scaleInCooldownSeconds: -1 } }), "dev", "service.scaleInCooldownSeconds", -1,
-      "must be a whole number from 0 to 3600");
+    expectProblem(
+      withDev({ service: { scaleInCooldownSeconds: -1 } }),
+      "dev",
+      "service.scaleInCooldownSeconds",
+      -1,
+      "must be a whole number from 0 to 3600",
+    );
   });
 
   it("rejects a scale-out cooldown above an hour", () => {
-    expectProblem(withDev({ service: { scaleOutCooldownSeconds: 3601 } }), "dev", "service.scaleOutCooldownSeconds", 3601,
-      "must be a whole number from 0 to 3600");
+    expectProblem(
+      withDev({ service: { scaleOutCooldownSeconds: 3601 } }),
+      "dev",
+      "service.scaleOutCooldownSeconds",
+      3601,
+      "must be a whole number from 0 to 3600",
+    );
   });
 
   it("rejects a negative health check grace period", () => {
-    expectProblem(withDev({ service: { healthCheckGracePeriodSeconds: -5 } }), "dev", "service.healthCheckGracePeriodSeconds", -5,
-      "must be a whole number from 0 to 2147483647");
+    expectProblem(
+      withDev({ service: { healthCheckGracePeriodSeconds: -5 } }),
+      "dev",
+      "service.healthCheckGracePeriodSeconds",
+      -5,
+      "must be a whole number from 0 to 2147483647",
+    );
   });
 
   it("rejects SQLite with more than one desired task (two writers corrupt SQLite on EFS)", () => {
-    expectProblem(withDev({ database: { engine: "sqlite" }, service: { desiredCount: 2, maxCount: 2 } }), "dev", "database.engine", "sqlite",
-      'SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 2 and service.maxCount is 2; set both to 1 or use "mysql"');
+    expectProblem(
+      withDev({ database: { engine: "sqlite" }, service: { desiredCount: 2, maxCount: 2 } }),
+      "dev",
+      "database.engine",
+      "sqlite",
+      'SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 2 and service.maxCount is 2; set both to 1 or use "mysql"',
+    );
   });
 
   it("rejects SQLite when autoscaling may add a second task", () => {
-    expectProblem(withDev({ database: { engine: "sqlite" }, service: { maxCount: 2 } }), "dev", "database.engine", "sqlite",
-      "SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 1 and service.maxCount is 2");
+    expectProblem(
+      withDev({ database: { engine: "sqlite" }, service: { maxCount: 2 } }),
+      "dev",
+      "database.engine",
+      "sqlite",
+      "SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 1 and service.maxCount is 2",
+    );
   });
 
   it("allows MySQL with several tasks", () => {
@@ -592,12 +888,23 @@ describe("validateProject: service", () => {
 
 describe("validateProject: database", () => {
   it("rejects an unknown engine", () => {
-    expectProblem(withDev({ database: { engine: "postgres" as any } }), "dev", "database.engine", "postgres", 'must be one of "mysql", "sqlite"');
+    expectProblem(
+      withDev({ database: { engine: "postgres" as any } }),
+      "dev",
+      "database.engine",
+      "postgres",
+      'must be one of "mysql", "sqlite"',
+    );
   });
 
   it.each(["5.7", "80", "8.0.x"])("rejects the MySQL engine version %j", (engineVersion) => {
-    expectProblem(withDev({ database: { engineVersion } }), "dev", "database.engineVersion", engineVersion,
-      "must be a MySQL 8 version such as 8.0 or 8.4: Ghost supports only MySQL 8 in production");
+    expectProblem(
+      withDev({ database: { engineVersion } }),
+      "dev",
+      "database.engineVersion",
+      engineVersion,
+      "must be a MySQL 8 version such as 8.0 or 8.4: Ghost supports only MySQL 8 in production",
+    );
   });
 
   it("accepts a full MySQL 8 version", () => {
@@ -605,83 +912,163 @@ describe("validateProject: database", () => {
   });
 
   it("rejects an instance class without the db. prefix", () => {
-    expectProblem(withDev({ database: { instanceClass: "t4g.micro" } }), "dev", "database.instanceClass", "t4g.micro",
-      "must be an RDS instance class such as db.t4g.micro");
+    expectProblem(
+      withDev({ database: { instanceClass: "t4g.micro" } }),
+      "dev",
+      "database.instanceClass",
+      "t4g.micro",
+      "must be an RDS instance class such as db.t4g.micro",
+    );
   });
 
   it.each([19, 65537])("rejects %j GiB of allocated storage", (allocatedStorageGb) => {
-    expectProblem(withDev({ database: { allocatedStorageGb, maxAllocatedStorageGb: 70000 } }), "dev", "database.allocatedStorageGb",
-      allocatedStorageGb, "must be a whole number from 20 to 65536");
+    expectProblem(
+      withDev({ database: { allocatedStorageGb, maxAllocatedStorageGb: 70000 } }),
+      "dev",
+      "database.allocatedStorageGb",
+      allocatedStorageGb,
+      "must be a whole number from 20 to 65536",
+    );
   });
 
   it("rejects a storage autoscaling ceiling below the allocated storage", () => {
-    expectProblem(withDev({ database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } }), "dev", "database.maxAllocatedStorageGb", 100,
-      "must be at least database.allocatedStorageGb (200)");
+    expectProblem(
+      withDev({ database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } }),
+      "dev",
+      "database.maxAllocatedStorageGb",
+      100,
+      "must be at least database.allocatedStorageGb (200)",
+    );
   });
 
   it.each([0, 36])("rejects a backup retention of %j days", (backupRetentionDays) => {
-    expectProblem(withDev({ database: { backupRetentionDays } }), "dev", "database.backupRetentionDays", backupRetentionDays,
-      "must be a whole number from 1 to 35");
+    expectProblem(
+      withDev({ database: { backupRetentionDays } }),
+      "dev",
+      "database.backupRetentionDays",
+      backupRetentionDays,
+      "must be a whole number from 1 to 35",
+    );
   });
 
   it.each(["ghost-db", "1ghost", ""])("rejects the database name %j", (databaseName) => {
-    expectProblem(withDev({ database: { databaseName } }), "dev", "database.databaseName", databaseName,
-      "must be 1-64 letters, digits or '_', starting with a letter");
+    expectProblem(
+      withDev({ database: { databaseName } }),
+      "dev",
+      "database.databaseName",
+      databaseName,
+      "must be 1-64 letters, digits or '_', starting with a letter",
+    );
   });
 
   it.each(["1ghost", "ghost-user", "a".repeat(33)])("rejects the user name %j", (username) => {
-    expectProblem(withDev({ database: { username } }), "dev", "database.username", username,
-      "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)");
+    expectProblem(
+      withDev({ database: { username } }),
+      "dev",
+      "database.username",
+      username,
+      "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)",
+    );
   });
 
   it.each(["admin", "Root", "rdsadmin"])("rejects the reserved user name %j", (username) => {
-    expectProblem(withDev({ database: { username } }), "dev", "database.username", username, "not a reserved name (admin, root, rdsadmin)");
+    expectProblem(
+      withDev({ database: { username } }),
+      "dev",
+      "database.username",
+      username,
+      "not a reserved name (admin, root, rdsadmin)",
+    );
   });
 
   it("does not apply the MySQL rules to SQLite", () => {
-    expect(() => loadProject(withDev({ database: { engine: "sqlite", engineVersion: "5.7", instanceClass: "none" } }))).not.toThrow();
+    expect(() =>
+      loadProject(withDev({ database: { engine: "sqlite", engineVersion: "5.7", instanceClass: "none" } })),
+    ).not.toThrow();
   });
 });
 
 describe("validateProject: storage", () => {
   it("rejects an unknown performance mode", () => {
-    expectProblem(withDev({ storage: { performanceMode: "fast" as any } }), "dev", "storage.performanceMode", "fast",
-      'must be one of "generalPurpose", "maxIO"');
+    expectProblem(
+      withDev({ storage: { performanceMode: "fast" as any } }),
+      "dev",
+      "storage.performanceMode",
+      "fast",
+      'must be one of "generalPurpose", "maxIO"',
+    );
   });
 
   it("rejects an unknown throughput mode", () => {
-    expectProblem(withDev({ storage: { throughputMode: "provisioned" as any } }), "dev", "storage.throughputMode", "provisioned",
-      'must be one of "bursting", "elastic"');
+    expectProblem(
+      withDev({ storage: { throughputMode: "provisioned" as any } }),
+      "dev",
+      "storage.throughputMode",
+      "provisioned",
+      'must be one of "bursting", "elastic"',
+    );
   });
 
   it("rejects elastic throughput with maxIO", () => {
-    expectProblem(withDev({ storage: { performanceMode: "maxIO", throughputMode: "elastic" } }), "dev", "storage.throughputMode", "elastic",
-      "elastic throughput requires performanceMode generalPurpose");
+    expectProblem(
+      withDev({ storage: { performanceMode: "maxIO", throughputMode: "elastic" } }),
+      "dev",
+      "storage.throughputMode",
+      "elastic",
+      "elastic throughput requires performanceMode generalPurpose",
+    );
   });
 });
 
 describe("validateProject: logs, alerts, registry and tags", () => {
   it("rejects a log retention CloudWatch Logs does not offer", () => {
-    expectProblem(withDev({ logs: { retentionDays: 10 } }), "dev", "logs.retentionDays", 10,
-      "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90");
+    expectProblem(
+      withDev({ logs: { retentionDays: 10 } }),
+      "dev",
+      "logs.retentionDays",
+      10,
+      "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90",
+    );
   });
 
   it("rejects an alert address that is not an e-mail address", () => {
-    expectProblem(withDev({ alerts: { emails: ["ops@example.com", "ops.example.com"] } }), "dev", "alerts.emails[1]", "ops.example.com",
-      "must be an e-mail address");
+    expectProblem(
+      withDev({ alerts: { emails: ["ops@example.com", "ops.example.com"] } }),
+      "dev",
+      "alerts.emails[1]",
+      "ops.example.com",
+      "must be an e-mail address",
+    );
   });
 
   it.each([0, 1001])("rejects keeping %j images", (keepImages) => {
-    expectProblem(withDev({ registry: { keepImages } }), "dev", "registry.keepImages", keepImages, "must be a whole number from 1 to 1000");
+    expectProblem(
+      withDev({ registry: { keepImages } }),
+      "dev",
+      "registry.keepImages",
+      keepImages,
+      "must be a whole number from 1 to 1000",
+    );
   });
 
   it("rejects an unknown image tag mutability", () => {
-    expectProblem(withDev({ registry: { imageTagMutability: "mutable" as any } }), "dev", "registry.imageTagMutability", "mutable",
-      'must be one of "MUTABLE", "IMMUTABLE"');
+    expectProblem(
+      withDev({ registry: { imageTagMutability: "mutable" as any } }),
+      "dev",
+      "registry.imageTagMutability",
+      "mutable",
+      'must be one of "MUTABLE", "IMMUTABLE"',
+    );
   });
 
   it.each(["aws:owner", "AWS:Owner"])("rejects the tag key %j (the aws: prefix is reserved)", (key) => {
-    expectProblem(withDev({ tags: { [key]: "me" } }), "dev", `tags.${key}`, key, "tag keys must be 1-128 characters and must not start with aws:");
+    expectProblem(
+      withDev({ tags: { [key]: "me" } }),
+      "dev",
+      `tags.${key}`,
+      key,
+      "tag keys must be 1-128 characters and must not start with aws:",
+    );
   });
 
   it("rejects a tag key longer than 128 characters", () => {
@@ -691,7 +1078,13 @@ describe("validateProject: logs, alerts, registry and tags", () => {
 
   it("rejects a tag value longer than 256 characters", () => {
     const value = "v".repeat(257);
-    expectProblem(withDev({ tags: { Owner: value } }), "dev", "tags.Owner", value, "tag values must be at most 256 characters");
+    expectProblem(
+      withDev({ tags: { Owner: value } }),
+      "dev",
+      "tags.Owner",
+      value,
+      "tag values must be at most 256 characters",
+    );
   });
 
   it("accepts a 256-character tag value", () => {
@@ -717,16 +1110,29 @@ describe("validateProject: state", () => {
   });
 
   it.each(["ab", "ghost lock", "g".repeat(256)])("rejects the lock table name %j", (lockTable) => {
-    expectProblem(withDev({}, { state: { lockTable } }), "state", "lockTable", lockTable,
-      "must be 3-255 characters of letters, digits, '_', '-' and '.'");
+    expectProblem(
+      withDev({}, { state: { lockTable } }),
+      "state",
+      "lockTable",
+      lockTable,
+      "must be 3-255 characters of letters, digits, '_', '-' and '.'",
+    );
   });
 
   it("rejects a state region that is not an AWS region code", () => {
-    expectProblem(withDev({}, { state: { region: "eu-west" } }), "state", "region", "eu-west", "must be an AWS region code such as eu-west-2");
+    expectProblem(
+      withDev({}, { state: { region: "eu-west" } }),
+      "state",
+      "region",
+      "eu-west",
+      "must be an AWS region code such as eu-west-2",
+    );
   });
 
   it("rejects a project without environments", () => {
-    expect(problemsOf({ project: "ghost", environments: [] })).toEqual(["project: environments = []: declare at least one environment"]);
+    expect(problemsOf({ project: "ghost", environments: [] })).toEqual([
+      "project: environments = []: declare at least one environment",
+    ]);
   });
 });
 
@@ -800,23 +1206,43 @@ describe("synthesizeOrExit", () => {
 
 describe("validateProject: alarm thresholds", () => {
   it("rejects a period that is not a multiple of 60 seconds", () => {
-    expectProblem(withDev({ alerts: { thresholds: { periodSeconds: 90 } } }), "dev", "alerts.thresholds.periodSeconds", 90,
-      "must be a multiple of 60 seconds");
+    expectProblem(
+      withDev({ alerts: { thresholds: { periodSeconds: 90 } } }),
+      "dev",
+      "alerts.thresholds.periodSeconds",
+      90,
+      "must be a multiple of 60 seconds",
+    );
   });
 
   it("rejects more datapoints to alarm than evaluation periods", () => {
-    expectProblem(withDev({ alerts: { thresholds: { evaluationPeriods: 3, datapointsToAlarm: 4 } } }), "dev",
-      "alerts.thresholds.datapointsToAlarm", 4, "must be a whole number from 1 to alerts.thresholds.evaluationPeriods (3)");
+    expectProblem(
+      withDev({ alerts: { thresholds: { evaluationPeriods: 3, datapointsToAlarm: 4 } } }),
+      "dev",
+      "alerts.thresholds.datapointsToAlarm",
+      4,
+      "must be a whole number from 1 to alerts.thresholds.evaluationPeriods (3)",
+    );
   });
 
   it("rejects a threshold that is not a positive number", () => {
-    expectProblem(withDev({ alerts: { thresholds: { databaseConnectionsMax: 0 } } }), "dev",
-      "alerts.thresholds.databaseConnectionsMax", 0, "must be a positive number");
+    expectProblem(
+      withDev({ alerts: { thresholds: { databaseConnectionsMax: 0 } } }),
+      "dev",
+      "alerts.thresholds.databaseConnectionsMax",
+      0,
+      "must be a positive number",
+    );
   });
 
   it("rejects a percentage above 100", () => {
-    expectProblem(withDev({ alerts: { thresholds: { serviceCpuPercent: 120 } } }), "dev",
-      "alerts.thresholds.serviceCpuPercent", 120, "is a percentage: at most 100");
+    expectProblem(
+      withDev({ alerts: { thresholds: { serviceCpuPercent: 120 } } }),
+      "dev",
+      "alerts.thresholds.serviceCpuPercent",
+      120,
+      "is a percentage: at most 100",
+    );
   });
 });
 
@@ -829,50 +1255,95 @@ describe("validateProject: edge", () => {
   });
 
   it("rejects a domain without a hosted zone", () => {
-    expectProblem(withDev({ edge: { dns: { domainName: "blog.example.com" } } }), "dev", "edge.dns", { domainName: "blog.example.com" },
-      "set both hostedZoneId and domainName, or neither");
+    expectProblem(
+      withDev({ edge: { dns: { domainName: "blog.example.com" } } }),
+      "dev",
+      "edge.dns",
+      { domainName: "blog.example.com" },
+      "set both hostedZoneId and domainName, or neither",
+    );
   });
 
   it("rejects a malformed hosted zone id", () => {
-    expectProblem(withDev({ edge: { dns: { ...dns, hostedZoneId: "zone-1" } } }), "dev", "edge.dns.hostedZoneId", "zone-1",
-      "must be a Route 53 hosted zone id");
+    expectProblem(
+      withDev({ edge: { dns: { ...dns, hostedZoneId: "zone-1" } } }),
+      "dev",
+      "edge.dns.hostedZoneId",
+      "zone-1",
+      "must be a Route 53 hosted zone id",
+    );
   });
 
   it("rejects a domain name that is not a lowercase DNS name", () => {
-    expectProblem(withDev({ edge: { dns: { ...dns, domainName: "Blog Example" } } }), "dev", "edge.dns.domainName", "Blog Example",
-      "must be a lowercase DNS name");
+    expectProblem(
+      withDev({ edge: { dns: { ...dns, domainName: "Blog Example" } } }),
+      "dev",
+      "edge.dns.domainName",
+      "Blog Example",
+      "must be a lowercase DNS name",
+    );
   });
 
   it("rejects CloudFront without DNS", () => {
-    expectProblem(withDev({ edge: { cloudFront } }), "dev", "edge.cloudFront.enabled", true, "CloudFront needs edge.dns");
+    expectProblem(
+      withDev({ edge: { cloudFront } }),
+      "dev",
+      "edge.cloudFront.enabled",
+      true,
+      "CloudFront needs edge.dns",
+    );
   });
 
   it("rejects CloudFront without the origin-facing prefix list id", () => {
-    expectProblem(withDev({ edge: { dns, cloudFront: { enabled: true } } }), "dev", "edge.cloudFront.originFacingPrefixListId", null,
-      "must be the region's com.amazonaws.global.cloudfront.origin-facing prefix list id");
+    expectProblem(
+      withDev({ edge: { dns, cloudFront: { enabled: true } } }),
+      "dev",
+      "edge.cloudFront.originFacingPrefixListId",
+      null,
+      "must be the region's com.amazonaws.global.cloudfront.origin-facing prefix list id",
+    );
   });
 
   it("rejects more test-listener CIDRs than fit beside the CloudFront prefix list", () => {
     const cidrs = ["10.1.0.0/24", "10.2.0.0/24", "10.3.0.0/24", "10.4.0.0/24", "10.5.0.0/24", "10.6.0.0/24"];
-    expectProblem(withDev({ edge: { dns, cloudFront }, loadBalancer: { testListenerCidrs: cidrs } }), "dev", "loadBalancer.testListenerCidrs",
-      cidrs, "at most 5 CIDRs fit");
+    expectProblem(
+      withDev({ edge: { dns, cloudFront }, loadBalancer: { testListenerCidrs: cidrs } }),
+      "dev",
+      "loadBalancer.testListenerCidrs",
+      cidrs,
+      "at most 5 CIDRs fit",
+    );
   });
 
   it("rejects an unknown CloudFront price class", () => {
-    expectProblem(withDev({ edge: { cloudFront: { priceClass: "PriceClass_1" as any } } }), "dev", "edge.cloudFront.priceClass", "PriceClass_1",
-      'must be one of "PriceClass_100", "PriceClass_200", "PriceClass_All"');
+    expectProblem(
+      withDev({ edge: { cloudFront: { priceClass: "PriceClass_1" as any } } }),
+      "dev",
+      "edge.cloudFront.priceClass",
+      "PriceClass_1",
+      'must be one of "PriceClass_100", "PriceClass_200", "PriceClass_All"',
+    );
   });
 
   it("rejects a WAF rate limit below 10 requests per 5 minutes", () => {
-    expectProblem(withDev({ edge: { waf: { enabled: true, rateLimit: 5 } } }), "dev", "edge.waf.rateLimit", 5, "must be a whole number from 10");
+    expectProblem(
+      withDev({ edge: { waf: { enabled: true, rateLimit: 5 } } }),
+      "dev",
+      "edge.waf.rateLimit",
+      5,
+      "must be a whole number from 10",
+    );
   });
 });
 
 describe("validateProject: pipelines", () => {
-  const connectionArn = "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555";
+  const connectionArn =
+    "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555";
 
   it("defaults the artifact bucket to a per-environment, per-region name", () => {
-    expect(resolveEnvironment({ environment: "dev" }, "ghost").pipelines.artifactBucketName).toBe("ghost-dev-pipeline-artifacts-eu-west-2");
+    expect(resolveEnvironment({ environment: "dev" }, "ghost").pipelines.artifactBucketName).toBe(
+      "ghost-dev-pipeline-artifacts-eu-west-2",
+    );
   });
 
   it("accepts GitHub through a connection", () => {
@@ -880,25 +1351,53 @@ describe("validateProject: pipelines", () => {
   });
 
   it("rejects a connection without a GitHub repository", () => {
-    expectProblem(withDev({ pipelines: { connectionArn } }), "dev", "pipelines.connectionArn", connectionArn,
-      "set connectionArn and githubRepository together");
+    expectProblem(
+      withDev({ pipelines: { connectionArn } }),
+      "dev",
+      "pipelines.connectionArn",
+      connectionArn,
+      "set connectionArn and githubRepository together",
+    );
   });
 
   it("rejects a malformed connection ARN", () => {
-    expectProblem(withDev({ pipelines: { connectionArn: "arn:aws:s3:::x", githubRepository: "me/blog" } }), "dev", "pipelines.connectionArn",
-      "arn:aws:s3:::x", "must be a connection ARN");
+    expectProblem(
+      withDev({ pipelines: { connectionArn: "arn:aws:s3:::x", githubRepository: "me/blog" } }),
+      "dev",
+      "pipelines.connectionArn",
+      "arn:aws:s3:::x",
+      "must be a connection ARN",
+    );
   });
 
   it("rejects a GitHub repository that is not owner/name", () => {
-    expectProblem(withDev({ pipelines: { connectionArn, githubRepository: "blog" } }), "dev", "pipelines.githubRepository", "blog", 'must be "owner/name"');
+    expectProblem(
+      withDev({ pipelines: { connectionArn, githubRepository: "blog" } }),
+      "dev",
+      "pipelines.githubRepository",
+      "blog",
+      'must be "owner/name"',
+    );
   });
 
   it("rejects an artifact bucket name S3 does not allow", () => {
-    expectProblem(withDev({ pipelines: { artifactBucketName: "Artifacts" } }), "dev", "pipelines.artifactBucketName", "Artifacts", "must be 3-63 characters");
+    expectProblem(
+      withDev({ pipelines: { artifactBucketName: "Artifacts" } }),
+      "dev",
+      "pipelines.artifactBucketName",
+      "Artifacts",
+      "must be 3-63 characters",
+    );
   });
 
   it("rejects an unknown CodeBuild compute type", () => {
-    expectProblem(withDev({ pipelines: { computeType: "SMALL" as any } }), "dev", "pipelines.computeType", "SMALL", '"BUILD_GENERAL1_SMALL"');
+    expectProblem(
+      withDev({ pipelines: { computeType: "SMALL" as any } }),
+      "dev",
+      "pipelines.computeType",
+      "SMALL",
+      '"BUILD_GENERAL1_SMALL"',
+    );
   });
 
   it.each([
@@ -912,16 +1411,30 @@ describe("validateProject: pipelines", () => {
   });
 
   it("rejects a deployment configuration CodeDeploy does not offer for ECS", () => {
-    expectProblem(withDev({ pipelines: { deploymentConfig: "CodeDeployDefault.OneAtATime" as any } }), "dev", "pipelines.deploymentConfig",
-      "CodeDeployDefault.OneAtATime", '"CodeDeployDefault.ECSAllAtOnce"');
+    expectProblem(
+      withDev({ pipelines: { deploymentConfig: "CodeDeployDefault.OneAtATime" as any } }),
+      "dev",
+      "pipelines.deploymentConfig",
+      "CodeDeployDefault.OneAtATime",
+      '"CodeDeployDefault.ECSAllAtOnce"',
+    );
   });
 
   it("rejects an image tag Docker does not allow", () => {
-    expectProblem(withDev({ pipelines: { imageTag: "v1:2" } }), "dev", "pipelines.imageTag", "v1:2", "must be a Docker tag");
+    expectProblem(
+      withDev({ pipelines: { imageTag: "v1:2" } }),
+      "dev",
+      "pipelines.imageTag",
+      "v1:2",
+      "must be a Docker tag",
+    );
   });
 
   it("turns manual approval on in prod only", () => {
     const { environments } = loadProject();
-    expect(environments.map((env) => [env.environment, env.pipelines.manualApproval])).toEqual([["dev", false], ["prod", true]]);
+    expect(environments.map((env) => [env.environment, env.pipelines.manualApproval])).toEqual([
+      ["dev", false],
+      ["prod", true],
+    ]);
   });
 });

@@ -32,7 +32,9 @@ function parseLine(row: unknown[]): Line {
 }
 
 function bodyOf(json: SynthJson, name: string): DashboardBody {
-  const dashboard = Object.values(resourcesOfType(json, "aws_cloudwatch_dashboard")).find((d) => d.dashboard_name === name);
+  const dashboard = Object.values(resourcesOfType(json, "aws_cloudwatch_dashboard")).find(
+    (d) => d.dashboard_name === name,
+  );
   if (!dashboard) throw new Error(`no dashboard ${name}`);
   return JSON.parse(dashboard.dashboard_body);
 }
@@ -42,7 +44,10 @@ function graphs(body: DashboardBody): Record<string, { properties: any; lines: L
   return Object.fromEntries(
     body.widgets
       .filter((widget) => widget.type === "metric")
-      .map((widget: any) => [widget.properties.title, { properties: widget.properties, lines: widget.properties.metrics.map(parseLine) }]),
+      .map((widget: any) => [
+        widget.properties.title,
+        { properties: widget.properties, lines: widget.properties.metrics.map(parseLine) },
+      ]),
   );
 }
 
@@ -56,7 +61,13 @@ function metricsOf(graph: { lines: Line[] }): string[] {
 const serviceProps: ServiceDashboardProps = {
   namePrefix: "ghost-test",
   region: "eu-west-2",
-  loadBalancer: { arnSuffix: ALB, targetGroups: [{ name: "blue", arnSuffix: BLUE }, { name: "green", arnSuffix: GREEN }] },
+  loadBalancer: {
+    arnSuffix: ALB,
+    targetGroups: [
+      { name: "blue", arnSuffix: BLUE },
+      { name: "green", arnSuffix: GREEN },
+    ],
+  },
   service: { clusterName: "ghost-test", serviceName: "ghost-blog" },
   fileSystem: { fileSystemId: "fs-123" },
   database: { instanceIdentifier: "ghost-test-ghost" },
@@ -127,7 +138,8 @@ describe("ServiceDashboard", () => {
       "ECS/ContainerInsights PendingTaskCount Maximum",
     ]);
     for (const title of ["ECS CPU and memory (%)", "ECS tasks"]) {
-      for (const line of g[title].lines) expect(line.dimensions).toEqual({ ClusterName: "ghost-test", ServiceName: "ghost-blog" });
+      for (const line of g[title].lines)
+        expect(line.dimensions).toEqual({ ClusterName: "ghost-test", ServiceName: "ghost-blog" });
     }
   });
 
@@ -151,7 +163,10 @@ describe("ServiceDashboard", () => {
 
   it("graphs the database's CPU, connections, storage and latency", () => {
     const g = graphs(serviceBody());
-    expect([...metricsOf(g["Database CPU (%) and connections"]), ...metricsOf(g["Database storage and latency"])]).toEqual([
+    expect([
+      ...metricsOf(g["Database CPU (%) and connections"]),
+      ...metricsOf(g["Database storage and latency"]),
+    ]).toEqual([
       "AWS/RDS CPUUtilization Average",
       "AWS/RDS DatabaseConnections Maximum",
       "AWS/RDS FreeStorageSpace Minimum",
@@ -164,7 +179,9 @@ describe("ServiceDashboard", () => {
   });
 
   it("has no database graphs without a database", () => {
-    expect(Object.keys(graphs(serviceBody({ database: undefined }))).filter((t) => t.startsWith("Database"))).toEqual([]);
+    expect(Object.keys(graphs(serviceBody({ database: undefined }))).filter((t) => t.startsWith("Database"))).toEqual(
+      [],
+    );
   });
 
   it("sets the region on every graph and lays graphs out two per row without overlap", () => {
@@ -193,7 +210,10 @@ describe("ServiceDashboard", () => {
   it("keeps Terraform references (ARN suffixes, names) as interpolations inside the body string", () => {
     const { json } = synthScope((scope) => {
       const group = new CloudwatchLogGroup(scope, "group", { name: "x" });
-      new ServiceDashboard(scope, "dashboard", { ...serviceProps, loadBalancer: { arnSuffix: group.name, targetGroups: [] } });
+      new ServiceDashboard(scope, "dashboard", {
+        ...serviceProps,
+        loadBalancer: { arnSuffix: group.name, targetGroups: [] },
+      });
     });
     const groupAddress = Object.keys(resourcesOfType(json, "aws_cloudwatch_log_group"))[0];
     const line = graphs(bodyOf(json, "ghost-test-service"))["ALB requests"].lines[0];
@@ -225,7 +245,9 @@ describe("DeliveryMetrics", () => {
       retention_in_days: 30,
     });
     const keyArn = "arn:aws:kms:eu-west-2:123456789012:key/abc";
-    expect(onlyResource(synthDelivery({ retentionDays: 90, logsKmsKeyArn: keyArn }).json, "aws_cloudwatch_log_group")).toMatchObject({
+    expect(
+      onlyResource(synthDelivery({ retentionDays: 90, logsKmsKeyArn: keyArn }).json, "aws_cloudwatch_log_group"),
+    ).toMatchObject({
       retention_in_days: 90,
       kms_key_id: keyArn,
     });
@@ -269,8 +291,16 @@ describe("DeliveryMetrics", () => {
     const [streams, events] = parsePolicy(policy.policy_document).Statement;
     const groupArn = `\${aws_cloudwatch_log_group.${Object.keys(resourcesOfType(json, "aws_cloudwatch_log_group"))[0]}.arn}`;
     const principal = { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] };
-    expect(streams).toEqual({ Effect: "Allow", Sid: "EventBridgeCreatesStreams", Principal: principal, Action: ["logs:CreateLogStream"], Resource: `${groupArn}:*` });
-    const ruleArns = Object.keys(resourcesOfType(json, "aws_cloudwatch_event_rule")).map((id) => `\${aws_cloudwatch_event_rule.${id}.arn}`);
+    expect(streams).toEqual({
+      Effect: "Allow",
+      Sid: "EventBridgeCreatesStreams",
+      Principal: principal,
+      Action: ["logs:CreateLogStream"],
+      Resource: `${groupArn}:*`,
+    });
+    const ruleArns = Object.keys(resourcesOfType(json, "aws_cloudwatch_event_rule")).map(
+      (id) => `\${aws_cloudwatch_event_rule.${id}.arn}`,
+    );
     expect(Object.keys(events.Condition)).toEqual(["ArnEquals"]);
     expect([...events.Condition.ArnEquals["aws:SourceArn"]].sort()).toEqual(ruleArns.sort());
     expect({ ...events, Condition: undefined }).toEqual({
@@ -289,11 +319,17 @@ describe("DeliveryMetrics", () => {
       PipelineSucceeded: '{ $.source = "aws.codepipeline" && $.detail.state = "SUCCEEDED" }',
       PipelineFailed: '{ $.source = "aws.codepipeline" && $.detail.state = "FAILED" }',
       DeploymentSucceeded: '{ $.source = "aws.codedeploy" && $.detail.state = "SUCCESS" }',
-      DeploymentRolledBack: '{ $.source = "aws.codedeploy" && ($.detail.state = "FAILURE" || $.detail.state = "STOP") }',
+      DeploymentRolledBack:
+        '{ $.source = "aws.codedeploy" && ($.detail.state = "FAILURE" || $.detail.state = "STOP") }',
     });
     expect(DELIVERY_METRIC_PATTERNS.DeploymentRolledBack).toContain("STOP");
     for (const filter of filters) {
-      expect(filter.metric_transformation).toMatchObject({ namespace: "ghost-test/Delivery", value: "1", default_value: "0", unit: "Count" });
+      expect(filter.metric_transformation).toMatchObject({
+        namespace: "ghost-test/Delivery",
+        value: "1",
+        default_value: "0",
+        unit: "Count",
+      });
       expect(filter.log_group_name).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.name\}$/);
     }
   });
@@ -316,8 +352,13 @@ describe("DeliveryMetrics", () => {
   });
 
   it("computes the failure rate from hidden succeeded and failed counts", () => {
-    const lines = graphs(bodyOf(synthDelivery().json, "ghost-test-delivery"))["Pipeline failure rate (% per week)"].lines;
-    expect(lines[0].options).toEqual({ expression: "100 * failed / (succeeded + failed)", label: "Failure rate (%)", id: "rate" });
+    const lines = graphs(bodyOf(synthDelivery().json, "ghost-test-delivery"))["Pipeline failure rate (% per week)"]
+      .lines;
+    expect(lines[0].options).toEqual({
+      expression: "100 * failed / (succeeded + failed)",
+      label: "Failure rate (%)",
+      id: "rate",
+    });
     expect(lines.slice(1).map((l) => [l.metricName, l.options.id, l.options.visible])).toEqual([
       ["PipelineSucceeded", "succeeded", false],
       ["PipelineFailed", "failed", false],

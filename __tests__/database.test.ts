@@ -172,7 +172,9 @@ describe("Database", () => {
   });
 
   it("follows the log retention given", () => {
-    const groups = Object.values(resourcesOfType(synthDatabase({ logRetentionDays: 90 }).json, "aws_cloudwatch_log_group"));
+    const groups = Object.values(
+      resourcesOfType(synthDatabase({ logRetentionDays: 90 }).json, "aws_cloudwatch_log_group"),
+    );
     expect(groups.map((g) => g.retention_in_days)).toEqual([90, 90]);
   });
 });

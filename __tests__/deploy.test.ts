@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { CodedeployApp } from "@cdktf/provider-aws/lib/codedeploy-app";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { DeployPipeline, DeployPipelineProps, ECS_DEPLOYMENT_CONFIGS } from "../src/deploy";
+import { ECS_DEPLOYMENT_CONFIGS } from "../src/config";
+import { DeployPipeline, DeployPipelineProps } from "../src/deploy";
 import { BuildPipeline } from "../src/build";
 import { IMAGE1_PLACEHOLDER, IMAGE1_PLACEHOLDER_NAME } from "../src/app-repo";
 import { LoadBalancer } from "../src/load-balancer";
@@ -91,7 +92,7 @@ describe("DeployPipeline", () => {
       (name) => {
         const custom = onlyResource(synthDeploy({ deploymentConfig: name }).json, "aws_codedeploy_deployment_group");
         expect(custom.deployment_config_name).toBe(name);
-      }
+      },
     );
 
     it("continues at once and terminates blue after 5 minutes by default", () => {
@@ -104,7 +105,7 @@ describe("DeployPipeline", () => {
     it("waits for someone to continue, and keeps blue longer, when asked", () => {
       const custom = onlyResource(
         synthDeploy({ readyWaitMinutes: 30, terminateBlueAfterMinutes: 60 }).json,
-        "aws_codedeploy_deployment_group"
+        "aws_codedeploy_deployment_group",
       );
       expect(custom.blue_green_deployment_config).toEqual({
         deployment_ready_option: { action_on_timeout: "STOP_DEPLOYMENT", wait_time_in_minutes: 30 },
@@ -192,8 +193,8 @@ describe("DeployPipeline", () => {
       const custom = Object.values(
         resourcesOfType(
           synthDeploy({ target5xxThreshold: 20, unhealthyMinutes: 5 }).json,
-          "aws_cloudwatch_metric_alarm"
-        )
+          "aws_cloudwatch_metric_alarm",
+        ),
       ) as any[];
       expect(custom.find((a) => a.alarm_name === "ghost-test-green-target-5xx").threshold).toBe(20);
       expect(custom.find((a) => a.alarm_name === "ghost-test-green-unhealthy-hosts").evaluation_periods).toBe(5);
@@ -203,7 +204,7 @@ describe("DeployPipeline", () => {
   describe("CodeDeploy role", () => {
     it("is trusted by CodeDeploy and has the managed ECS policy", () => {
       const role: any = Object.values(resourcesOfType(json, "aws_iam_role")).find(
-        (r: any) => r.name === "ghost-test-codedeploy"
+        (r: any) => r.name === "ghost-test-codedeploy",
       );
       expect(parsePolicy(role.assume_role_policy).Statement[0].Principal).toEqual({
         Service: "codedeploy.amazonaws.com",
@@ -280,7 +281,7 @@ describe("DeployPipeline", () => {
     it("asks for approval, notifying the topic, when asked", () => {
       const approved = onlyResource(
         synthDeploy({ manualApproval: true, approvalTopicArn: TOPIC_ARN }).json,
-        "aws_codepipeline"
+        "aws_codepipeline",
       );
       expect(approved.stage.map((stage: any) => stage.name)).toEqual(["Source", "Approve", "Deploy"]);
       expect(approved.stage[1].action[0]).toMatchObject({
@@ -329,8 +330,8 @@ describe("DeployPipeline", () => {
       expect(bySid.ReadDeploymentConfig.Resource).toEqual(expect.stringMatching(/^\$\{local\..+\}$/));
       expect(Object.values((json as any).locals)).toContainEqual(
         expect.stringMatching(
-          /^\$\{replace\(aws_codedeploy_app\..+\.arn, "\/:application:\.\*\$\/", ":deploymentconfig:CodeDeployDefault\.ECSAllAtOnce"\)\}$/
-        )
+          /^\$\{replace\(aws_codedeploy_app\..+\.arn, "\/:application:\.\*\$\/", ":deploymentconfig:CodeDeployDefault\.ECSAllAtOnce"\)\}$/,
+        ),
       );
     });
 
@@ -360,7 +361,7 @@ describe("DeployPipeline", () => {
       expect(bySid.NotifyApprovers).toBeUndefined();
       const approved = statementsOf(
         synthDeploy({ manualApproval: true, approvalTopicArn: TOPIC_ARN }).json,
-        "ghost-test-pipeline-deploy"
+        "ghost-test-pipeline-deploy",
       );
       expect(approved.find((s) => s.Sid === "NotifyApprovers")).toMatchObject({
         Action: ["sns:Publish"],

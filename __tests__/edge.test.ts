@@ -72,15 +72,20 @@ describe("DnsValidatedCertificate", () => {
     });
     const validation = resourcesOfType(json, "aws_acm_certificate_validation");
     const recordIds = Object.keys(resourcesOfType(json, "aws_route53_record"));
-    expect(Object.values(validation)[0].validation_record_fqdns).toEqual(recordIds.map((id) => `\${aws_route53_record.${id}.fqdn}`));
-    expect(json.output!.arn.value).toBe(`\${aws_acm_certificate_validation.${Object.keys(validation)[0]}.certificate_arn}`);
+    expect(Object.values(validation)[0].validation_record_fqdns).toEqual(
+      recordIds.map((id) => `\${aws_route53_record.${id}.fqdn}`),
+    );
+    expect(json.output!.arn.value).toBe(
+      `\${aws_acm_certificate_validation.${Object.keys(validation)[0]}.certificate_arn}`,
+    );
   });
 
   it("creates the certificate and its validation with the given provider (us-east-1 for CloudFront)", () => {
     const { json } = synthCertificate(undefined, true);
     expect(onlyResource(json, "aws_acm_certificate").provider).toBe("aws.us-east-1");
     expect(onlyResource(json, "aws_acm_certificate_validation").provider).toBe("aws.us-east-1");
-    for (const record of Object.values(resourcesOfType(json, "aws_route53_record"))) expect(record.provider).toBeUndefined();
+    for (const record of Object.values(resourcesOfType(json, "aws_route53_record")))
+      expect(record.provider).toBeUndefined();
   });
 });
 
@@ -90,7 +95,9 @@ describe("SiteAlias", () => {
   const target = { dnsName: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2" };
 
   it("points an A alias at the target, without health evaluation by default", () => {
-    const { json } = synthScope((scope) => new SiteAlias(scope, "alias", { hostedZoneId: ZONE, domainName: DOMAIN, target }));
+    const { json } = synthScope(
+      (scope) => new SiteAlias(scope, "alias", { hostedZoneId: ZONE, domainName: DOMAIN, target }),
+    );
     expect(onlyResource(json, "aws_route53_record")).toMatchObject({
       zone_id: ZONE,
       name: DOMAIN,
@@ -101,7 +108,14 @@ describe("SiteAlias", () => {
 
   it("adds an AAAA alias for IPv6 targets and evaluates health when asked", () => {
     const { json } = synthScope(
-      (scope) => new SiteAlias(scope, "alias", { hostedZoneId: ZONE, domainName: DOMAIN, target, ipv6: true, evaluateTargetHealth: true }),
+      (scope) =>
+        new SiteAlias(scope, "alias", {
+          hostedZoneId: ZONE,
+          domainName: DOMAIN,
+          target,
+          ipv6: true,
+          evaluateTargetHealth: true,
+        }),
     );
     const records = Object.values(resourcesOfType(json, "aws_route53_record"));
     expect(records.map((record) => record.type)).toEqual(["A", "AAAA"]);
@@ -116,7 +130,12 @@ describe("WebFirewall", () => {
     const { withProvider, ...rest } = props;
     return synthScope((scope) => {
       const provider = withProvider ? usEast1(scope) : undefined;
-      new WebFirewall(scope, "waf", { namePrefix: "ghost-test", scope: "REGIONAL", usEast1Provider: provider, ...rest });
+      new WebFirewall(scope, "waf", {
+        namePrefix: "ghost-test",
+        scope: "REGIONAL",
+        usEast1Provider: provider,
+        ...rest,
+      });
     });
   }
 
@@ -130,7 +149,11 @@ describe("WebFirewall", () => {
       name: "ghost-test-web-acl",
       scope: "REGIONAL",
       default_action: { allow: {} },
-      visibility_config: { cloudwatch_metrics_enabled: true, metric_name: "ghost-test-web-acl", sampled_requests_enabled: true },
+      visibility_config: {
+        cloudwatch_metrics_enabled: true,
+        metric_name: "ghost-test-web-acl",
+        sampled_requests_enabled: true,
+      },
     });
   });
 
@@ -158,7 +181,11 @@ describe("WebFirewall", () => {
         priority: index + 1,
         override_action: { none: {} },
         statement: { managed_rule_group_statement: { vendor_name: "AWS", name: group } },
-        visibility_config: { cloudwatch_metrics_enabled: true, metric_name: `ghost-test-${group}`, sampled_requests_enabled: true },
+        visibility_config: {
+          cloudwatch_metrics_enabled: true,
+          metric_name: `ghost-test-${group}`,
+          sampled_requests_enabled: true,
+        },
       });
     });
   });
@@ -169,7 +196,9 @@ describe("WebFirewall", () => {
       { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
       { name: "CrossSiteScripting_BODY", action_to_use: { count: {} } },
     ]);
-    expect(rules.AWSManagedRulesSQLiRuleSet.statement.managed_rule_group_statement.rule_action_override).toBeUndefined();
+    expect(
+      rules.AWSManagedRulesSQLiRuleSet.statement.managed_rule_group_statement.rule_action_override,
+    ).toBeUndefined();
   });
 
   it("associates a regional web ACL with the load balancer", () => {
@@ -190,7 +219,9 @@ describe("WebFirewall", () => {
 
   it("refuses a CloudFront web ACL without the us-east-1 provider, or with a load balancer", () => {
     expect(() => synthFirewall({ scope: "CLOUDFRONT" })).toThrow(/us-east-1/);
-    expect(() => synthFirewall({ scope: "CLOUDFRONT", withProvider: true, loadBalancerArn: ALB_ARN })).toThrow(/load balancer/);
+    expect(() => synthFirewall({ scope: "CLOUDFRONT", withProvider: true, loadBalancerArn: ALB_ARN })).toThrow(
+      /load balancer/,
+    );
   });
 });
 
@@ -214,9 +245,16 @@ describe("ContentDelivery", () => {
   it("fetches from the ALB over HTTPS when it has a certificate, HTTP otherwise", () => {
     expect(synthCdn().distribution.origin[0]).toMatchObject({
       domain_name: baseProps.originDomainName,
-      custom_origin_config: { origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"], http_port: 80, https_port: 443 },
+      custom_origin_config: {
+        origin_protocol_policy: "https-only",
+        origin_ssl_protocols: ["TLSv1.2"],
+        http_port: 80,
+        https_port: 443,
+      },
     });
-    expect(synthCdn({ originProtocol: "http" }).distribution.origin[0].custom_origin_config.origin_protocol_policy).toBe("http-only");
+    expect(
+      synthCdn({ originProtocol: "http" }).distribution.origin[0].custom_origin_config.origin_protocol_policy,
+    ).toBe("http-only");
   });
 
   it("caches Ghost pages keyed on Host and query string, never on cookies", () => {

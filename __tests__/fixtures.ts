@@ -10,7 +10,8 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
   service: { cpu: 512, memory: 1024, cpuArchitecture: "ARM64", maxCount: 2 },
   database: { engine: "mysql", multiAz: true, deletionProtection: true },
   pipelines: {
-    connectionArn: "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
+    connectionArn:
+      "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
     githubRepository: "example/ghost-blog",
     deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes",
     readyWaitMinutes: 10,
@@ -33,6 +34,8 @@ export const HTTPS_CERTIFICATE_ENVIRONMENT: GhostEnvironmentInput = {
   environment: "https",
   network: { vpcCidr: "10.30.0.0/16", natGateways: "none" },
   database: { engine: "sqlite" },
-  loadBalancer: { certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789" },
+  loadBalancer: {
+    certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+  },
   service: { siteUrl: "https://blog.example.com" },
 };

@@ -53,8 +53,8 @@ describe("LogsKey", () => {
   it("uses the given partition in the root and log-group ARNs", () => {
     const { bySid } = synthKey({ partition: "aws-cn", region: "cn-north-1" });
     expect(bySid.AllowAccountToAdministerTheKey.Principal.AWS).toBe("arn:aws-cn:iam::123456789012:root");
-    expect(bySid.AllowCloudWatchLogsForThisAccountsLogGroups.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe(
-      "arn:aws-cn:logs:cn-north-1:123456789012:log-group:*",
-    );
+    expect(
+      bySid.AllowCloudWatchLogsForThisAccountsLogGroups.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"],
+    ).toBe("arn:aws-cn:logs:cn-north-1:123456789012:log-group:*");
   });
 });

@@ -129,7 +129,11 @@ describe("Network", () => {
   it("tags NAT gateways and EIPs with a Name", () => {
     const { json } = build({ natGateways: "per-az" });
     for (const type of ["aws_nat_gateway", "aws_eip"]) {
-      expect(values(json, type).map((r) => r.tags.Name).sort()).toEqual(AZS.map((az) => `ghost-test-nat-${az}`));
+      expect(
+        values(json, type)
+          .map((r) => r.tags.Name)
+          .sort(),
+      ).toEqual(AZS.map((az) => `ghost-test-nat-${az}`));
     }
   });
 
@@ -142,7 +146,10 @@ describe("Network", () => {
   });
 
   it("sends all VPC traffic to a retained, KMS-encrypted log group", () => {
-    const { json, synth } = build({ flowLogRetentionDays: 90, logsKmsKeyArn: "arn:aws:kms:eu-west-2:111122223333:key/k" });
+    const { json, synth } = build({
+      flowLogRetentionDays: 90,
+      logsKmsKeyArn: "arn:aws:kms:eu-west-2:111122223333:key/k",
+    });
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: "/ghost-test/vpc-flow-logs",
       retention_in_days: 90,
@@ -218,7 +225,11 @@ describe("Network", () => {
 
   it("refuses fewer than two AZs or CIDR lists that do not match the AZs", () => {
     expect(() =>
-      build({ availabilityZones: ["eu-west-2a"], publicSubnetCidrs: ["10.0.0.0/24"], privateSubnetCidrs: ["10.0.1.0/24"] }),
+      build({
+        availabilityZones: ["eu-west-2a"],
+        publicSubnetCidrs: ["10.0.0.0/24"],
+        privateSubnetCidrs: ["10.0.1.0/24"],
+      }),
     ).toThrow(/at least 2/);
     expect(() => build({ privateSubnetCidrs: ["10.0.128.0/19"] })).toThrow(/privateSubnetCidrs/);
   });

@@ -50,7 +50,9 @@ function summary(json: SynthJson, direction: Direction, suffix: string): string[
     .map((r) => {
       expect(r.ip_protocol).toBe("tcp");
       expect(r.to_port).toBe(r.from_port);
-      const peer = r.referenced_security_group_id ? names[r.referenced_security_group_id] : r.cidr_ipv4 ?? r.cidr_ipv6;
+      const peer = r.referenced_security_group_id
+        ? names[r.referenced_security_group_id]
+        : (r.cidr_ipv4 ?? r.cidr_ipv6);
       return `${r.from_port} ${peer}`;
     })
     .sort();

@@ -192,7 +192,7 @@ describe("PipelineSource with a connection", () => {
 
   it("lets the pipeline role use exactly this connection, with the ARN's service prefix", () => {
     const policy = Object.values(resourcesOfType(json, "aws_iam_role_policy")).map((p: any) =>
-      parsePolicy(p.policy)
+      parsePolicy(p.policy),
     )[0];
     expect(policy.Statement.find((s: any) => s.Sid === "UseConnection")).toEqual({
       Effect: "Allow",
@@ -209,14 +209,14 @@ describe("PipelineSource with a connection", () => {
   it("refuses an ARN that is not a connection", () => {
     expect(() =>
       synthScope((scope) =>
-        buildSource(scope, { connection: { connectionArn: "arn:aws:iam::123456789012:role/x", repository: "a/b" } })
-      )
+        buildSource(scope, { connection: { connectionArn: "arn:aws:iam::123456789012:role/x", repository: "a/b" } }),
+      ),
     ).toThrow(/not a CodeStar\/CodeConnections connection ARN/);
   });
 
   it("refuses a repository that is not owner/name", () => {
     expect(() =>
-      synthScope((scope) => buildSource(scope, { connection: { connectionArn: CONNECTION_ARN, repository: "ghost" } }))
+      synthScope((scope) => buildSource(scope, { connection: { connectionArn: CONNECTION_ARN, repository: "ghost" } })),
     ).toThrow(/owner\/name/);
   });
 });

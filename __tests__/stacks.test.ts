@@ -13,7 +13,12 @@ import { LocalMode, LOCAL_SERVICES } from "../src/local/mode";
 import { MULTIPLE_INSTANCES_WARNING } from "../src/stacks/ghost-stack";
 import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
 
-const LOCAL: LocalMode = { s3Endpoint: "http://127.0.0.1:1", dynamodbEndpoint: "http://127.0.0.1:2", accessKey: "S3RVER", secretKey: "S3RVER" };
+const LOCAL: LocalMode = {
+  s3Endpoint: "http://127.0.0.1:1",
+  dynamodbEndpoint: "http://127.0.0.1:2",
+  accessKey: "S3RVER",
+  secretKey: "S3RVER",
+};
 
 function synthAll(project: ProjectInput, local?: LocalMode) {
   const app = Testing.app();
@@ -40,9 +45,15 @@ describe("StateStack (bootstrap)", () => {
   it("creates the state bucket named in the config, versioned and never public", () => {
     expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
     expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
-      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
     });
-    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ bucket: PROJECT.state!.bucket, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({
+      bucket: PROJECT.state!.bucket,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it("encrypts the bucket by default and expires noncurrent state versions", () => {
@@ -54,9 +65,13 @@ describe("StateStack (bootstrap)", () => {
 
   it("denies every request to the bucket that does not use TLS", () => {
     const policy = parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy);
-    expect(policy.Statement).toContainEqual(expect.objectContaining({
-      Effect: "Deny", Action: ["*"], Condition: { Bool: { "aws:SecureTransport": "false" } },
-    }));
+    expect(policy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: ["*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    );
   });
 
   it("creates the lock table: LockID hash key, on demand, PITR, encrypted, kept on destroy", () => {
@@ -113,7 +128,12 @@ describe("GhostStack backend and provider", () => {
 
   it("in local mode with one emulator endpoint points every provider service at it", () => {
     const endpoint = "http://127.0.0.1:5000";
-    const { stacks, synth } = synthAll(PROJECT, { ...LOCAL, s3Endpoint: endpoint, dynamodbEndpoint: endpoint, endpoint });
+    const { stacks, synth } = synthAll(PROJECT, {
+      ...LOCAL,
+      s3Endpoint: endpoint,
+      dynamodbEndpoint: endpoint,
+      endpoint,
+    });
     const provider = synth(stacks.environmentStacks[0]).json.provider!.aws[0];
     expect(Object.keys(provider.endpoints[0]).sort()).toEqual([...LOCAL_SERVICES].sort());
     expect(new Set(Object.values(provider.endpoints[0]))).toEqual(new Set([endpoint]));
@@ -123,7 +143,12 @@ describe("GhostStack backend and provider", () => {
   it("tags every resource with project, environment and the configured tags", () => {
     const { stacks, synth } = synthAll(PROJECT, undefined);
     const provider = synth(stacks.environmentStacks[0]).json.provider!.aws[0];
-    expect(provider.default_tags[0].tags).toEqual({ Project: "ghost", Environment: "dev", ManagedBy: "cdktf", CostCenter: "ghost-dev" });
+    expect(provider.default_tags[0].tags).toEqual({
+      Project: "ghost",
+      Environment: "dev",
+      ManagedBy: "cdktf",
+      CostCenter: "ghost-dev",
+    });
     expect(provider.access_key).toBeUndefined();
   });
 
@@ -146,12 +171,19 @@ describe("GhostStack prod topology (the tutorial's)", () => {
   });
 
   it("has the blue and green target groups", () => {
-    expect(Object.values(resourcesOfType(json, "aws_lb_target_group")).map((tg) => tg.name).sort()).toEqual(["ghost-prod-blue", "ghost-prod-green"]);
+    expect(
+      Object.values(resourcesOfType(json, "aws_lb_target_group"))
+        .map((tg) => tg.name)
+        .sort(),
+    ).toEqual(["ghost-prod-blue", "ghost-prod-green"]);
     expect(text).toHaveResource(LbTargetGroup);
   });
 
   it("runs the ghost-blog service under the CODE_DEPLOY controller", () => {
-    expect(text).toHaveResourceWithProperties(EcsService, { name: "ghost-blog", deployment_controller: { type: "CODE_DEPLOY" } });
+    expect(text).toHaveResourceWithProperties(EcsService, {
+      name: "ghost-blog",
+      deployment_controller: { type: "CODE_DEPLOY" },
+    });
   });
 
   it("scales on average CPU at 75 %", () => {
@@ -174,10 +206,18 @@ describe("GhostStack prod topology (the tutorial's)", () => {
   });
 
   it("exposes the documented outputs", () => {
-    expect(Object.keys(json.output ?? {})).toEqual(expect.arrayContaining([
-      "alb_dns_name", "site_url", "ecr_repository_url", "cluster_name", "service_name",
-      "efs_file_system_id", "efs_access_point_id", "log_group_name",
-    ]));
+    expect(Object.keys(json.output ?? {})).toEqual(
+      expect.arrayContaining([
+        "alb_dns_name",
+        "site_url",
+        "ecr_repository_url",
+        "cluster_name",
+        "service_name",
+        "efs_file_system_id",
+        "efs_access_point_id",
+        "log_group_name",
+      ]),
+    );
   });
 });
 
@@ -202,7 +242,9 @@ describe("GhostStack single-instance warning", () => {
 describe("buildApp", () => {
   it("refuses an invalid configuration before building any stack", () => {
     const app = new App({ outdir: "/tmp/never-written" });
-    expect(() => buildApp(app, { project: withEnvironment({ service: { cpu: 300 } }) })).toThrow(/dev: service\.cpu = 300/);
+    expect(() => buildApp(app, { project: withEnvironment({ service: { cpu: 300 } }) })).toThrow(
+      /dev: service\.cpu = 300/,
+    );
     expect(app.node.children).toHaveLength(0);
   });
 });

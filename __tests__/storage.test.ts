@@ -50,12 +50,13 @@ describe("Storage", () => {
   });
 
   it("follows the performance and throughput modes given", () => {
-    expect(
-      synthStorage({ performanceMode: "maxIO", throughputMode: "elastic" }).synth,
-    ).toHaveResourceWithProperties(EfsFileSystem, {
-      performance_mode: "maxIO",
-      throughput_mode: "elastic",
-    });
+    expect(synthStorage({ performanceMode: "maxIO", throughputMode: "elastic" }).synth).toHaveResourceWithProperties(
+      EfsFileSystem,
+      {
+        performance_mode: "maxIO",
+        throughput_mode: "elastic",
+      },
+    );
   });
 
   it("has no lifecycle policy unless transitionToIa is set", () => {
@@ -114,10 +115,7 @@ describe("Storage", () => {
     expect(allows).toHaveLength(1);
     const [allow] = allows;
     expect(allow.Principal).toEqual({ AWS: TASK_ROLE_ARN });
-    expect([...allow.Action].sort()).toEqual([
-      "elasticfilesystem:ClientMount",
-      "elasticfilesystem:ClientWrite",
-    ]);
+    expect([...allow.Action].sort()).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
     expect(allow.Resource).toMatch(FS_ARN);
     expect(allow.Condition).toEqual({
       StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(AP_ARN) },

@@ -23,9 +23,7 @@ describe("TaskRoles", () => {
   it("attaches the ECS task execution managed policy to the execution role only", () => {
     const attachments = Object.values(resourcesOfType(json, "aws_iam_role_policy_attachment"));
     expect(attachments).toHaveLength(1);
-    expect(attachments[0].policy_arn).toBe(
-      "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-    );
+    expect(attachments[0].policy_arn).toBe("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
     expect(attachments[0].role).toMatch(/aws_iam_role\.roles_execution-role_[A-Z0-9]+\.name/);
     expect(synth).toHaveResource(IamRolePolicyAttachment);
   });

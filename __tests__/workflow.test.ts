@@ -51,15 +51,26 @@ function fakeSynthOutput(): string {
   const manifest: { stacks: Record<string, unknown> } = { stacks: {} };
   for (const [name, backend] of Object.entries(stacks)) {
     fs.mkdirSync(path.join(dir, "cdktf.out", "stacks", name), { recursive: true });
-    fs.writeFileSync(path.join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ terraform: { backend: { [backend]: {} } } }));
-    manifest.stacks[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, workingDirectory: `stacks/${name}` };
+    fs.writeFileSync(
+      path.join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"),
+      JSON.stringify({ terraform: { backend: { [backend]: {} } } }),
+    );
+    manifest.stacks[name] = {
+      name,
+      synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+      workingDirectory: `stacks/${name}`,
+    };
   }
   fs.writeFileSync(path.join(dir, "cdktf.out", "manifest.json"), JSON.stringify(manifest));
   return dir;
 }
 
 function bash(script: string, cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return spawnSync("bash", ["-eo", "pipefail", "-c", script], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+  return spawnSync("bash", ["-eo", "pipefail", "-c", script], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
 }
 
 describe("GitHub Actions workflow", () => {
@@ -94,7 +105,10 @@ describe("GitHub Actions workflow", () => {
 
   it("sets up Node 20 with the npm cache and Terraform 1.11 without the wrapper", () => {
     for (const job of [plan, deploy]) {
-      expect(job.steps[stepIndex(job.steps, uses("actions/setup-node"), "sets up node")].with).toEqual({ "node-version": 20, cache: "npm" });
+      expect(job.steps[stepIndex(job.steps, uses("actions/setup-node"), "sets up node")].with).toEqual({
+        "node-version": 20,
+        cache: "npm",
+      });
       const terraform = job.steps[stepIndex(job.steps, uses("hashicorp/setup-terraform"), "sets up terraform")].with!;
       expect(String(terraform.terraform_version)).toMatch(/^1\.11\./);
       expect(terraform.terraform_wrapper).toBe(false);
@@ -116,7 +130,8 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("assumes the plan role from a repository variable through OIDC", () => {
-    const credentials = plan.steps[stepIndex(plan.steps, uses("aws-actions/configure-aws-credentials"), "gets AWS credentials")];
+    const credentials =
+      plan.steps[stepIndex(plan.steps, uses("aws-actions/configure-aws-credentials"), "gets AWS credentials")];
     expect(credentials.with!["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     expect(credentials.with!["aws-region"]).toBeDefined();
   });
@@ -147,7 +162,9 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("writes a summary of every plan to the run summary", () => {
-    const summary = plan.steps.find((step) => /\$GITHUB_STEP_SUMMARY/.test(step.run ?? "") && /\$STACKS/.test(step.run ?? ""));
+    const summary = plan.steps.find(
+      (step) => /\$GITHUB_STEP_SUMMARY/.test(step.run ?? "") && /\$STACKS/.test(step.run ?? ""),
+    );
     expect(summary?.run).toMatch(/Plan:\|No changes/);
   });
 
@@ -169,7 +186,8 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("deploys with its own role and without write access to pull requests", () => {
-    const credentials = deploy.steps[stepIndex(deploy.steps, uses("aws-actions/configure-aws-credentials"), "gets AWS credentials")];
+    const credentials =
+      deploy.steps[stepIndex(deploy.steps, uses("aws-actions/configure-aws-credentials"), "gets AWS credentials")];
     expect(credentials.with!["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(deploy.permissions).toEqual({ "id-token": "write", contents: "read" });
   });
@@ -240,7 +258,10 @@ describe("CodeBuild buildspec", () => {
 
   it("lists the stacks with an S3 backend from the synth manifest", () => {
     const dir = fakeSynthOutput();
-    const result = bash(`${commands[position(/cdktf\.out\/manifest\.json/, "lists the stacks")]}\nprintf '%s' "$STACKS"`, dir);
+    const result = bash(
+      `${commands[position(/cdktf\.out\/manifest\.json/, "lists the stacks")]}\nprintf '%s' "$STACKS"`,
+      dir,
+    );
     expect(result.stdout.split("\n").pop()).toBe("acme-qa acme-live");
     fs.rmSync(dir, { recursive: true, force: true });
   });

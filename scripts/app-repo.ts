@@ -40,7 +40,7 @@ export function parseArgs(argv: string[]): AppRepoOptions {
   if (!flags.env || !flags.out) throw new Error(`--env and --out are required\n${USAGE}`);
   if ((flags.outputs === undefined) === (flags["stack-dir"] === undefined)) {
     throw new Error(
-      `give exactly one of --outputs and --stack-dir: the task definition comes from Terraform\n${USAGE}`
+      `give exactly one of --outputs and --stack-dir: the task definition comes from Terraform\n${USAGE}`,
     );
   }
   return { env: flags.env, out: flags.out, outputs: flags.outputs, stackDir: flags["stack-dir"] };
@@ -58,7 +58,7 @@ export function readOutputs(options: AppRepoOptions): TerraformOutputs {
 export function writeAppRepository(
   options: AppRepoOptions,
   outputs: TerraformOutputs,
-  project: ProjectConfig
+  project: ProjectConfig,
 ): string[] {
   const config = project.environments.find((environment) => environment.environment === options.env);
   if (!config) {

@@ -77,8 +77,14 @@ export function seconds(value: number): string {
 }
 
 /** A Markdown table with padded columns (readable in a terminal, pasteable into docs); "r" right-aligns a column. */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly ("l" | "r")[] = []): string {
-  const widths = headers.map((header, column) => Math.max(3, header.length, ...rows.map((row) => (row[column] ?? "").length)));
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly ("l" | "r")[] = [],
+): string {
+  const widths = headers.map((header, column) =>
+    Math.max(3, header.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
   const line = (cells: readonly string[]): string =>
     `| ${widths.map((width, column) => (align[column] === "r" ? (cells[column] ?? "").padStart(width) : (cells[column] ?? "").padEnd(width))).join(" | ")} |`;
   const rule = `|${widths.map((width, column) => (align[column] === "r" ? `${"-".repeat(width + 1)}:` : "-".repeat(width + 2))).join("|")}|`;
@@ -94,7 +100,7 @@ export function countResources(stack: { resource?: Record<string, Record<string,
 export function scaledProject(base: ProjectInput, count: number, template = "dev"): ProjectInput {
   const source = base.environments.find((env) => env.environment === template) ?? base.environments[0];
   // Explicit subnet CIDRs belong to the template's VPC: let each copy cut its own.
-  const { publicSubnetCidrs, privateSubnetCidrs, ...network } = source.network ?? {};
+  const { publicSubnetCidrs: _public, privateSubnetCidrs: _private, ...network } = source.network ?? {};
   return {
     ...base,
     environments: Array.from({ length: count }, (_, index) => ({
@@ -106,7 +112,11 @@ export function scaledProject(base: ProjectInput, count: number, template = "dev
 }
 
 /** Least-squares line y = intercept + slope·x and its r². */
-export function linearFit(points: readonly (readonly [number, number])[]): { slope: number; intercept: number; r2: number } {
+export function linearFit(points: readonly (readonly [number, number])[]): {
+  slope: number;
+  intercept: number;
+  r2: number;
+} {
   const n = points.length;
   if (n < 2) throw new Error("a line needs two points");
   const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
@@ -162,7 +172,8 @@ const step = (message: string): void => {
   process.stdout.write(`==> ${message}\n`);
 };
 
-const display = (child: ChildCommand): string => [child.command === process.execPath ? "node" : child.command, ...child.args].join(" ");
+const display = (child: ChildCommand): string =>
+  [child.command === process.execPath ? "node" : child.command, ...child.args].join(" ");
 
 /** Runs a child to completion; returns whether it exited 0 (throws on failure unless allowed). */
 function runChild(child: ChildCommand): boolean {
@@ -245,14 +256,22 @@ function machine(): Record<string, string | number> {
 }
 
 /** `terraform plan` of each environment stack in local mode; returns the measurements and each stack's plan summary. */
-async function measurePlans(runs: number, workDir: string): Promise<{ measurements: Measurement[]; summaries: Record<string, string> }> {
+async function measurePlans(
+  runs: number,
+  workDir: string,
+): Promise<{ measurements: Measurement[]; summaries: Record<string, string> }> {
   const { loadProject } = require("../src/config") as typeof import("../src/config");
   const { startStateServers } = require("../src/local/state-servers") as typeof import("../src/local/state-servers");
-  const { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } = require("../src/local/plan") as typeof import("../src/local/plan");
+  const { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } =
+    require("../src/local/plan") as typeof import("../src/local/plan");
   const { terraformEnv } = require("../src/local/terraform") as typeof import("../src/local/terraform");
 
   const { cliConfigFile, mirror } = localCliConfig(workDir);
-  step(mirror ? `terraform plan: provider hashicorp/aws from the mirror ${mirror}` : "terraform plan: no provider mirror found, Terraform downloads hashicorp/aws");
+  step(
+    mirror
+      ? `terraform plan: provider hashicorp/aws from the mirror ${mirror}`
+      : "terraform plan: no provider mirror found, Terraform downloads hashicorp/aws",
+  );
   const { state } = loadProject();
   step("terraform plan: starting s3rver and dynalite (local S3 backend and DynamoDB locking)");
   const servers = await startStateServers({ bucket: state.bucket, lockTable: state.lockTable });
@@ -264,10 +283,16 @@ async function measurePlans(runs: number, workDir: string): Promise<{ measuremen
     for (const [stack, dir] of Object.entries(stacks)) {
       step(`${stack}: terraform init (untimed)`);
       await terraformInit(dir, env);
-      const measurement = await measure(`plan:${stack}`, `terraform plan ${stack}`, "terraform plan -input=false", runs, async () => {
-        summaries[stack] = await terraformPlan(dir, env);
-        return true;
-      });
+      const measurement = await measure(
+        `plan:${stack}`,
+        `terraform plan ${stack}`,
+        "terraform plan -input=false",
+        runs,
+        async () => {
+          summaries[stack] = await terraformPlan(dir, env);
+          return true;
+        },
+      );
       measurements.push(measurement);
     }
     return { measurements, summaries };
@@ -287,7 +312,12 @@ async function bench(runs: number): Promise<boolean> {
     const dist = out("dist");
     step(`compiling the app once: npx tsc -p tsconfig.json --outDir ${dist}`);
     const compileStart = process.hrtime.bigint();
-    const compiled = runChild({ label: "tsc", command: "npx", args: ["tsc", "-p", "tsconfig.json", "--outDir", dist], allowFailure: true });
+    const compiled = runChild({
+      label: "tsc",
+      command: "npx",
+      args: ["tsc", "-p", "tsconfig.json", "--outDir", dist],
+      allowFailure: true,
+    });
     const compileSeconds = Number(process.hrtime.bigint() - compileStart) / 1e9;
     if (!fs.existsSync(path.join(dist, "main.js"))) throw new Error("tsc wrote no main.js");
     step(`compiled in ${seconds(compileSeconds)} s${compiled ? "" : " (with type errors; JS emitted anyway)"}`);
@@ -295,10 +325,46 @@ async function bench(runs: number): Promise<boolean> {
     const compiledEnv = { NODE_PATH: path.join(ROOT, "node_modules") };
 
     const synthCommands: { id: string; child: ChildCommand; outdir: string }[] = [
-      { id: "synth:compiled", outdir: out("compiled"), child: { label: "synth, compiled JS", command: process.execPath, args: [path.join(dist, "main.js")], env: { ...compiledEnv, CDKTF_OUTDIR: out("compiled") } } },
-      { id: "synth:esbuild", outdir: out("esbuild"), child: { label: "synth, esbuild loader (npm run synth)", command: process.execPath, args: ["-r", "./scripts/register.js", "main.ts"], env: { CDKTF_OUTDIR: out("esbuild") } } },
-      { id: "synth:cdktf", outdir: out("cdktf"), child: { label: "synth, cdktf CLI", command: "npx", args: ["cdktf", "synth", "--output", out("cdktf")], env: { CHECKPOINT_DISABLE: "1" } } },
-      { id: "synth:ts-node", outdir: out("ts-node"), child: { label: "synth, ts-node (type-checks)", command: "npx", args: ["ts-node", "main.ts"], env: { CDKTF_OUTDIR: out("ts-node") } } },
+      {
+        id: "synth:compiled",
+        outdir: out("compiled"),
+        child: {
+          label: "synth, compiled JS",
+          command: process.execPath,
+          args: [path.join(dist, "main.js")],
+          env: { ...compiledEnv, CDKTF_OUTDIR: out("compiled") },
+        },
+      },
+      {
+        id: "synth:esbuild",
+        outdir: out("esbuild"),
+        child: {
+          label: "synth, esbuild loader (npm run synth)",
+          command: process.execPath,
+          args: ["-r", "./scripts/register.js", "main.ts"],
+          env: { CDKTF_OUTDIR: out("esbuild") },
+        },
+      },
+      {
+        id: "synth:cdktf",
+        outdir: out("cdktf"),
+        child: {
+          label: "synth, cdktf CLI",
+          command: "npx",
+          args: ["cdktf", "synth", "--output", out("cdktf")],
+          env: { CHECKPOINT_DISABLE: "1" },
+        },
+      },
+      {
+        id: "synth:ts-node",
+        outdir: out("ts-node"),
+        child: {
+          label: "synth, ts-node (type-checks)",
+          command: "npx",
+          args: ["ts-node", "main.ts"],
+          env: { CDKTF_OUTDIR: out("ts-node") },
+        },
+      },
     ];
     const measurements: Measurement[] = [];
     let resources: Record<string, number> = {};
@@ -310,7 +376,12 @@ async function bench(runs: number): Promise<boolean> {
 
     const unit = await measureChild(
       "unit-tests",
-      { label: "unit tests (jest)", command: "npx", args: ["jest", "--testPathIgnorePatterns", "__tests__/terraform"], allowFailure: true },
+      {
+        label: "unit tests (jest)",
+        command: "npx",
+        args: ["jest", "--testPathIgnorePatterns", "__tests__/terraform"],
+        allowFailure: true,
+      },
       runs,
     );
     measurements.push(unit);
@@ -337,31 +408,64 @@ async function bench(runs: number): Promise<boolean> {
       };
       const measurement = await measureChild(`scale:${count}`, child, runs, outdir);
       const counts = Object.values(resourcesByStack(outdir));
-      if (counts.length !== count + 1) throw new Error(`${count} environment(s) synthesized ${counts.length} stacks, expected ${count + 1}`);
-      scaling.push({ environments: count, stacks: counts.length, resources: counts.reduce((a, b) => a + b, 0), stats: measurement.stats, samples: measurement.samples });
+      if (counts.length !== count + 1)
+        throw new Error(`${count} environment(s) synthesized ${counts.length} stacks, expected ${count + 1}`);
+      scaling.push({
+        environments: count,
+        stacks: counts.length,
+        resources: counts.reduce((a, b) => a + b, 0),
+        stats: measurement.stats,
+        samples: measurement.samples,
+      });
     }
     const fit = linearFit(scaling.map((row) => [row.environments, row.stats.median] as const));
 
-    const row = (m: Measurement): string[] => [m.label, String(m.samples.length), seconds(m.stats.min), seconds(m.stats.median), seconds(m.stats.max)];
-    process.stdout.write(`\nTimes in seconds, ${runs} run(s) each (tsc compile, once: ${seconds(compileSeconds)} s)\n\n`);
-    process.stdout.write(`${markdownTable(["what", "runs", "min", "median", "max"], measurements.map(row), ["l", "r", "r", "r", "r"])}\n`);
-    if (unit.failedRuns > 0) process.stdout.write(`note: ${unit.failedRuns} unit-test run(s) exited non-zero (timed all the same)\n`);
+    const row = (m: Measurement): string[] => [
+      m.label,
+      String(m.samples.length),
+      seconds(m.stats.min),
+      seconds(m.stats.median),
+      seconds(m.stats.max),
+    ];
+    process.stdout.write(
+      `\nTimes in seconds, ${runs} run(s) each (tsc compile, once: ${seconds(compileSeconds)} s)\n\n`,
+    );
+    process.stdout.write(
+      `${markdownTable(["what", "runs", "min", "median", "max"], measurements.map(row), ["l", "r", "r", "r", "r"])}\n`,
+    );
+    if (unit.failedRuns > 0)
+      process.stdout.write(`note: ${unit.failedRuns} unit-test run(s) exited non-zero (timed all the same)\n`);
     if (planSkipped) process.stdout.write(`note: terraform plan not measured: ${planSkipped}\n`);
 
     process.stdout.write("\nResources per stack\n\n");
     process.stdout.write(
-      `${markdownTable(["stack", "resources", "terraform plan"], Object.entries(resources).map(([stack, count]) => [stack, String(count), planSummaries[stack] ?? "-"]), ["l", "r", "l"])}\n`,
+      `${markdownTable(
+        ["stack", "resources", "terraform plan"],
+        Object.entries(resources).map(([stack, count]) => [stack, String(count), planSummaries[stack] ?? "-"]),
+        ["l", "r", "l"],
+      )}\n`,
     );
 
-    process.stdout.write("\nSynth time by number of environments (compiled JS; every stack, the bootstrap one included)\n\n");
+    process.stdout.write(
+      "\nSynth time by number of environments (compiled JS; every stack, the bootstrap one included)\n\n",
+    );
     process.stdout.write(
       `${markdownTable(
         ["environments", "stacks", "resources", "min", "median", "max"],
-        scaling.map((s) => [String(s.environments), String(s.stacks), String(s.resources), seconds(s.stats.min), seconds(s.stats.median), seconds(s.stats.max)]),
+        scaling.map((s) => [
+          String(s.environments),
+          String(s.stacks),
+          String(s.resources),
+          seconds(s.stats.min),
+          seconds(s.stats.median),
+          seconds(s.stats.max),
+        ]),
         ["r", "r", "r", "r", "r", "r"],
       )}\n`,
     );
-    process.stdout.write(`fit: median ≈ ${seconds(fit.intercept)} s + ${seconds(fit.slope)} s × environments (r² = ${fit.r2.toFixed(3)})\n\n`);
+    process.stdout.write(
+      `fit: median ≈ ${seconds(fit.intercept)} s + ${seconds(fit.slope)} s × environments (r² = ${fit.r2.toFixed(3)})\n\n`,
+    );
 
     const median = (id: string): number => measurements.find((m) => m.id === id)!.stats.median;
     const targets = checkTargets(median("synth:compiled"), median("synth:ts-node"));

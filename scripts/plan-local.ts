@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   step(`using ${version}`);
   const workDir = path.resolve(".plan-local");
   const { cliConfigFile, mirror } = localCliConfig(workDir);
-  step(mirror ? `provider hashicorp/aws from the mirror ${mirror}` : "no provider mirror found: Terraform downloads hashicorp/aws from its registry");
+  step(
+    mirror
+      ? `provider hashicorp/aws from the mirror ${mirror}`
+      : "no provider mirror found: Terraform downloads hashicorp/aws from its registry",
+  );
 
   step("starting the local state backend (s3rver for S3, dynalite for DynamoDB)");
   const servers = await startStateServers({ bucket: project.state.bucket, lockTable: project.state.lockTable });
@@ -37,7 +41,9 @@ async function main(): Promise<void> {
     for (const environment of environments) {
       const stack = environmentStackName(project.project, environment);
       const key = stateKey(project.project, environment);
-      step(`${stack}: terraform init (state s3://${project.state.bucket}/${key} at ${servers.s3Endpoint}, lock table ${project.state.lockTable} at ${servers.dynamodbEndpoint})`);
+      step(
+        `${stack}: terraform init (state s3://${project.state.bucket}/${key} at ${servers.s3Endpoint}, lock table ${project.state.lockTable} at ${servers.dynamodbEndpoint})`,
+      );
       await terraformInit(stackDirs[stack], env);
       step(`${stack}: terraform plan`);
       process.stdout.write(`${stack}: ${await terraformPlan(stackDirs[stack], env)}\n`);

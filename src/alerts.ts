@@ -12,6 +12,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS } from "./config/vocabulary";
 import { policyDocument, PolicyStatement } from "./iam";
 import { keyAdminStatement } from "./logs-key";
 
@@ -132,7 +133,14 @@ export class AlertTopic extends Construct {
         Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
       },
       ...(roles.length > 0
-        ? [{ Sid: "AllowPublisherRolesToPublish", Principal: { AWS: roles }, Action: ["sns:Publish"], Resource: this.topic.arn }]
+        ? [
+            {
+              Sid: "AllowPublisherRolesToPublish",
+              Principal: { AWS: roles },
+              Action: ["sns:Publish"],
+              Resource: this.topic.arn,
+            },
+          ]
         : []),
       {
         Sid: "DenyPublishWithoutTls",
@@ -150,7 +158,11 @@ export class AlertTopic extends Construct {
 
     emails.forEach(
       (email, index) =>
-        new SnsTopicSubscription(this, `email-${index}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email }),
+        new SnsTopicSubscription(this, `email-${index}`, {
+          topicArn: this.topic.arn,
+          protocol: "email",
+          endpoint: email,
+        }),
     );
   }
 }
@@ -162,10 +174,7 @@ export class AlertTopic extends Construct {
 /** A CloudWatch statistic, or a percentile such as "p95" (an extended statistic). */
 export type Statistic = "Average" | "Sum" | "Minimum" | "Maximum" | "SampleCount" | `p${number}`;
 export type ComparisonOperator =
-  | "GreaterThanThreshold"
-  | "GreaterThanOrEqualToThreshold"
-  | "LessThanThreshold"
-  | "LessThanOrEqualToThreshold";
+  "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
 /** What an alarm makes of a period without data; chosen per alarm, with the reason next to it. */
 export type TreatMissingData = "breaching" | "notBreaching" | "ignore" | "missing";
 
@@ -257,52 +266,6 @@ export function metricAlarm(
   });
 }
 
-/** Thresholds and evaluation of the service alarms. */
-export interface AlarmThresholds {
-  /** Seconds per datapoint (a multiple of 60). @default 60 */
-  readonly periodSeconds: number;
-  /** Periods looked at. @default 5 */
-  readonly evaluationPeriods: number;
-  /** Breaching periods among them that fire the alarm. @default 3 */
-  readonly datapointsToAlarm: number;
-  /** 5xx answered by the load balancer itself, % of requests. @default 5 */
-  readonly loadBalancer5xxPercent: number;
-  /** 5xx answered by Ghost, % of requests. @default 5 */
-  readonly target5xxPercent: number;
-  /** p95 of the target response time, seconds. @default 2 */
-  readonly targetResponseTimeP95Seconds: number;
-  /** Average CPU of the service, %. @default 85 */
-  readonly serviceCpuPercent: number;
-  /** Average memory of the service, %. @default 85 */
-  readonly serviceMemoryPercent: number;
-  /** Lowest EFS burst-credit balance (bursting throughput only), GiB. @default 100 */
-  readonly efsBurstCreditBalanceMinGiB: number;
-  /** Highest EFS PercentIOLimit (General Purpose mode only), %. @default 90 */
-  readonly efsPercentIoLimit: number;
-  /** Average CPU of the database, %. @default 80 */
-  readonly databaseCpuPercent: number;
-  /** Lowest free storage of the database, GiB. @default 2 */
-  readonly databaseFreeStorageMinGiB: number;
-  /** Most database connections (db.t4g.micro allows about 60-85). @default 50 */
-  readonly databaseConnectionsMax: number;
-}
-
-export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
-  periodSeconds: 60,
-  evaluationPeriods: 5,
-  datapointsToAlarm: 3,
-  loadBalancer5xxPercent: 5,
-  target5xxPercent: 5,
-  targetResponseTimeP95Seconds: 2,
-  serviceCpuPercent: 85,
-  serviceMemoryPercent: 85,
-  efsBurstCreditBalanceMinGiB: 100,
-  efsPercentIoLimit: 90,
-  databaseCpuPercent: 80,
-  databaseFreeStorageMinGiB: 2,
-  databaseConnectionsMax: 50,
-};
-
 const GIB = 1024 ** 3;
 
 export interface ServiceAlarmsProps {
@@ -392,22 +355,20 @@ export class ServiceAlarms extends Construct {
         threshold: t.targetResponseTimeP95Seconds,
         treatMissingData: "notBreaching", // no requests, nothing slow
       },
-      ...props.loadBalancer.targetGroups.map(
-        (group): AlarmSpec => ({
-          name: `unhealthy-hosts-${group.name}`,
-          description: `Target group ${group.name} has unhealthy Ghost tasks.`,
-          metric: {
-            namespace: "AWS/ApplicationELB",
-            metricName: "UnHealthyHostCount",
-            dimensions: { TargetGroup: group.arnSuffix, LoadBalancer: props.loadBalancer.arnSuffix },
-            stat: "Maximum",
-          },
-          comparison: "GreaterThanThreshold",
-          threshold: 0,
-          // The idle blue/green group has no targets between deployments: silence is normal.
-          treatMissingData: "notBreaching",
-        }),
-      ),
+      ...props.loadBalancer.targetGroups.map((group): AlarmSpec => ({
+        name: `unhealthy-hosts-${group.name}`,
+        description: `Target group ${group.name} has unhealthy Ghost tasks.`,
+        metric: {
+          namespace: "AWS/ApplicationELB",
+          metricName: "UnHealthyHostCount",
+          dimensions: { TargetGroup: group.arnSuffix, LoadBalancer: props.loadBalancer.arnSuffix },
+          stat: "Maximum",
+        },
+        comparison: "GreaterThanThreshold",
+        threshold: 0,
+        // The idle blue/green group has no targets between deployments: silence is normal.
+        treatMissingData: "notBreaching",
+      })),
       {
         name: "service-cpu-high",
         description: `Average CPU of the Ghost service above ${t.serviceCpuPercent}%.`,

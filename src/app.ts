@@ -20,7 +20,10 @@ export function environmentStackName(project: string, environment: string): stri
 }
 
 /** Adds the bootstrap stack and one stack per environment to `app`; throws ConfigError on bad config. */
-export function buildApp(app: App, options: BuildAppOptions = {}): { stateStack: StateStack; environmentStacks: GhostStack[] } {
+export function buildApp(
+  app: App,
+  options: BuildAppOptions = {},
+): { stateStack: StateStack; environmentStacks: GhostStack[] } {
   const project = loadProject(options.project ?? PROJECT);
   const local = options.local ?? localModeFromEnv();
   const stateStack = new StateStack(app, stateStackName(project.project), {

@@ -9,18 +9,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { APP_REPO_FILES, IMAGE1_PLACEHOLDER_NAME } from "./app-repo";
+import { EcsDeploymentConfig } from "./config/vocabulary";
 import { assumeRolePolicy, policyDocument, PolicyStatement } from "./iam";
 import { PipelineSource, PipelineTrigger } from "./source";
-
-/** CodeDeploy's predefined ECS deployment configurations (all at once, canary, linear). */
-export const ECS_DEPLOYMENT_CONFIGS = [
-  "CodeDeployDefault.ECSAllAtOnce",
-  "CodeDeployDefault.ECSCanary10Percent5Minutes",
-  "CodeDeployDefault.ECSCanary10Percent15Minutes",
-  "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
-  "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
-] as const;
-export type EcsDeploymentConfig = (typeof ECS_DEPLOYMENT_CONFIGS)[number];
 
 /** Managed policy for CodeDeploy's ECS blue/green work (task sets, listeners, alarms). */
 const CODEDEPLOY_ECS_POLICY_ARN = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS";
@@ -259,7 +250,7 @@ export class DeployPipeline extends Construct {
     const deploymentConfigArn = new TerraformLocal(
       this,
       "deployment-config-arn",
-      Fn.replace(this.application.arn, "/:application:.*$/", `:deploymentconfig:${deploymentConfig}`)
+      Fn.replace(this.application.arn, "/:application:.*$/", `:deploymentconfig:${deploymentConfig}`),
     ).asString;
     const statements: PolicyStatement[] = [
       { Sid: "ReadImage", Action: ["ecr:DescribeImages"], Resource: props.repositoryArn },

@@ -178,23 +178,21 @@ export class WebFirewall extends Construct {
       },
       visibilityConfig: visibility(`${props.namePrefix}-rate-limit`),
     };
-    const managedRules = MANAGED_RULE_GROUPS.map(
-      (group, index): Wafv2WebAclRule => ({
-        name: group,
-        priority: index + 1,
-        overrideAction: { none: {} }, // the group's own actions apply
-        statement: {
-          managed_rule_group_statement: {
-            vendor_name: "AWS",
-            name: group,
-            ...(group === "AWSManagedRulesCommonRuleSet" && {
-              rule_action_override: COUNTED_COMMON_RULES.map((rule) => ({ name: rule, action_to_use: { count: {} } })),
-            }),
-          },
+    const managedRules = MANAGED_RULE_GROUPS.map((group, index): Wafv2WebAclRule => ({
+      name: group,
+      priority: index + 1,
+      overrideAction: { none: {} }, // the group's own actions apply
+      statement: {
+        managed_rule_group_statement: {
+          vendor_name: "AWS",
+          name: group,
+          ...(group === "AWSManagedRulesCommonRuleSet" && {
+            rule_action_override: COUNTED_COMMON_RULES.map((rule) => ({ name: rule, action_to_use: { count: {} } })),
+          }),
         },
-        visibilityConfig: visibility(`${props.namePrefix}-${group}`),
-      }),
-    );
+      },
+      visibilityConfig: visibility(`${props.namePrefix}-${group}`),
+    }));
 
     this.webAcl = new Wafv2WebAcl(this, "web-acl", {
       provider: props.scope === "CLOUDFRONT" ? props.usEast1Provider : undefined,
@@ -359,7 +357,11 @@ export class ContentDelivery extends Construct {
       orderedCacheBehavior: uncached,
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: props.certificateArn
-        ? { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+        ? {
+            acmCertificateArn: props.certificateArn,
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+          }
         : { cloudfrontDefaultCertificate: true },
     });
     this.distributionArn = this.distribution.arn;

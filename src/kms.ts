@@ -60,7 +60,10 @@ export interface KeyPolicyAccount {
  * the key policy); with `delegateUseToIam` it may also use it, so IAM policies of named roles
  * grant the use (the pattern for a key shared by several roles of our own).
  */
-export function keyAdminStatement(account: KeyPolicyAccount, options: { delegateUseToIam?: boolean } = {}): PolicyStatement {
+export function keyAdminStatement(
+  account: KeyPolicyAccount,
+  options: { delegateUseToIam?: boolean } = {},
+): PolicyStatement {
   return {
     Sid: options.delegateUseToIam ? "AccountAdministersAndDelegatesToIam" : "AllowAccountToAdministerTheKey",
     Principal: { AWS: `arn:${account.partition ?? "aws"}:iam::${account.accountId}:root` },

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { GHOST } from "./config/vocabulary";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
@@ -108,7 +109,11 @@ export class LoadBalancer extends Construct {
     // Both listeners CodeDeploy swaps speak the same protocol: behind plain HTTP, an https Ghost
     // would redirect a tester on the test listener to the production URL (blue), not show green.
     const protocol = https
-      ? { protocol: "HTTPS" as const, sslPolicy: props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: props.certificateArn }
+      ? {
+          protocol: "HTTPS" as const,
+          sslPolicy: props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
+          certificateArn: props.certificateArn,
+        }
       : { protocol: "HTTP" as const };
     this.productionListener = this.codeDeployListener("production", {
       ...protocol,
@@ -126,9 +131,7 @@ export class LoadBalancer extends Construct {
         loadBalancerArn: this.loadBalancer.arn,
         port: 80,
         protocol: "HTTP",
-        defaultAction: [
-          { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
-        ],
+        defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
       });
     }
   }
@@ -139,7 +142,7 @@ export class LoadBalancer extends Construct {
       name: `${props.namePrefix}-${color}`,
       targetType: "ip", // Fargate tasks (awsvpc) register by IP
       protocol: "HTTP",
-      port: props.containerPort ?? 2368,
+      port: props.containerPort ?? GHOST.port,
       vpcId: props.vpcId,
       deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
       // Short interval and low thresholds so a blue/green cutover takes seconds, not minutes.

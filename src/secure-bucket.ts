@@ -92,9 +92,7 @@ export class SecureBucket extends Construct {
           id: "expire-old-versions",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [
-            { noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 },
-          ],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           expiration: props.expirationDays ? [{ days: props.expirationDays }] : undefined,
         },

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { GHOST } from "./config/vocabulary";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -50,7 +51,7 @@ export class SecurityGroups extends Construct {
   constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
     super(scope, id);
     this.props = props;
-    const containerPort = props.containerPort ?? 2368;
+    const containerPort = props.containerPort ?? GHOST.port;
 
     const alb = this.group("alb", "Ghost load balancer: public HTTP(S) and the CodeDeploy test listener");
     const service = this.group("service", "Ghost ECS tasks: traffic from the load balancer only");
@@ -63,13 +64,17 @@ export class SecurityGroups extends Construct {
     const publicPorts = props.publicIngress === false ? [] : props.httpsEnabled ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
     for (const port of publicPorts) {
       for (const cidr of ["0.0.0.0/0", "::/0"]) {
-        this.ingress(`alb-in-${port}-${cidr.includes(":") ? "ipv6" : "ipv4"}`, alb, port, { cidr },
-          `${port === HTTPS_PORT ? "HTTPS" : "HTTP"} from the internet`);
+        this.ingress(
+          `alb-in-${port}-${cidr.includes(":") ? "ipv6" : "ipv4"}`,
+          alb,
+          port,
+          { cidr },
+          `${port === HTTPS_PORT ? "HTTPS" : "HTTP"} from the internet`,
+        );
       }
     }
     props.testListenerCidrs.forEach((cidr, i) =>
-      this.ingress(`alb-in-test-${i}`, alb, props.testListenerPort, { cidr },
-        `CodeDeploy test listener from ${cidr}`),
+      this.ingress(`alb-in-test-${i}`, alb, props.testListenerPort, { cidr }, `CodeDeploy test listener from ${cidr}`),
     );
     this.egress("alb-out-service", alb, containerPort, { group: service }, "To the Ghost tasks");
 
@@ -79,8 +84,13 @@ export class SecurityGroups extends Construct {
     if (database) {
       this.egress("service-out-db", service, MYSQL_PORT, { group: database }, "MySQL to the database");
     }
-    this.egress("service-out-https", service, HTTPS_PORT, { cidr: "0.0.0.0/0" },
-      "HTTPS to AWS APIs: image pulls from ECR, Secrets Manager, CloudWatch Logs");
+    this.egress(
+      "service-out-https",
+      service,
+      HTTPS_PORT,
+      { cidr: "0.0.0.0/0" },
+      "HTTPS to AWS APIs: image pulls from ECR, Secrets Manager, CloudWatch Logs",
+    );
 
     // EFS and the database only answer; they start no connections, so they have no egress rules.
     this.ingress("efs-in-service", efs, NFS_PORT, { group: service }, "NFS from the Ghost tasks");

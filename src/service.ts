@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { GHOST } from "./config/vocabulary";
 import { ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
@@ -9,14 +10,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import type { CapacityProvider, CpuArchitecture } from "./config/types";
+import type { CapacityProvider, CpuArchitecture } from "./config/vocabulary";
 export type { CapacityProvider, CpuArchitecture };
 import { policyDocument } from "./iam";
 
-/** Name of the Ghost container (CodeDeploy's AppSpec and the target group refer to it). */
-export const GHOST_CONTAINER_NAME = "ghost";
-/** Where Ghost keeps its content (images, themes, SQLite file); mounted from EFS. */
-export const GHOST_CONTENT_PATH = "/var/lib/ghost/content";
 const CONTENT_VOLUME = "ghost-content";
 
 export interface EnvironmentVariable {
@@ -93,7 +90,7 @@ export function ghostEnvironment(settings: GhostSettings): GhostEnvironment {
   } else {
     environment.push(
       { name: "database__client", value: "sqlite3" },
-      { name: "database__connection__filename", value: `${GHOST_CONTENT_PATH}/data/ghost.db` },
+      { name: "database__connection__filename", value: `${GHOST.contentPath}/data/ghost.db` },
     );
   }
 
@@ -176,21 +173,21 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
     taskRoleArn: props.taskRoleArn,
     containerDefinitions: [
       {
-        name: GHOST_CONTAINER_NAME,
+        name: GHOST.containerName,
         image: props.image,
         essential: true,
-        user: "1000:1000", // Ghost's `node` user: never root, and owner of the EFS access point
+        user: `${GHOST.uid}:${GHOST.gid}`, // Ghost's `node` user: never root, and owner of the EFS access point
         // awsvpc: ECS sets hostPort = containerPort anyway; writing it avoids a diff.
         portMappings: [{ containerPort: props.containerPort, hostPort: props.containerPort, protocol: "tcp" }],
         environment: props.environment,
         secrets: props.secrets,
-        mountPoints: [{ sourceVolume: CONTENT_VOLUME, containerPath: GHOST_CONTENT_PATH, readOnly: false }],
+        mountPoints: [{ sourceVolume: CONTENT_VOLUME, containerPath: GHOST.contentPath, readOnly: false }],
         logConfiguration: {
           logDriver: "awslogs",
           options: {
             "awslogs-group": props.logGroupName,
             "awslogs-region": props.region,
-            "awslogs-stream-prefix": GHOST_CONTAINER_NAME,
+            "awslogs-stream-prefix": GHOST.containerName,
           },
         },
       },
@@ -288,7 +285,7 @@ export class GhostService extends Construct {
   readonly taskDefinition: EcsTaskDefinition;
   readonly taskDefinitionArn: string;
   readonly taskDefinitionFamily: string;
-  readonly containerName = GHOST_CONTAINER_NAME;
+  readonly containerName = GHOST.containerName;
   readonly containerPort: number;
   readonly logGroupName: string;
   readonly logGroupArn: string;
@@ -297,7 +294,7 @@ export class GhostService extends Construct {
 
   constructor(scope: Construct, id: string, props: GhostServiceProps) {
     super(scope, id);
-    this.containerPort = props.containerPort ?? 2368;
+    this.containerPort = props.containerPort ?? GHOST.port;
     const strategy = [{ capacityProvider: props.capacityProvider ?? "FARGATE", weight: 1, base: 1 }];
 
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -358,7 +355,11 @@ export class GhostService extends Construct {
       capacityProviderStrategy: strategy,
       platformVersion: "LATEST",
       loadBalancer: [
-        { targetGroupArn: props.targetGroupArn, containerName: GHOST_CONTAINER_NAME, containerPort: this.containerPort },
+        {
+          targetGroupArn: props.targetGroupArn,
+          containerName: GHOST.containerName,
+          containerPort: this.containerPort,
+        },
       ],
       networkConfiguration: {
         subnets: props.subnetIds,

@@ -1,14 +1,11 @@
 import { Construct } from "constructs";
+import { GHOST } from "./config/vocabulary";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { denyInsecureTransport, policyDocument } from "./iam";
-
-/** Ghost's container user (uid/gid 1000 in the official image). */
-const GHOST_UID = 1000;
-const GHOST_GID = 1000;
 
 export interface StorageProps {
   /** Prefix of every resource name, e.g. "ghost-prod". */
@@ -82,10 +79,10 @@ export class Storage extends Construct {
       rootDirectory: {
         path: "/ghost-data",
         // EFS creates the directory on first use, owned by Ghost so it can write its content.
-        creationInfo: { ownerUid: GHOST_UID, ownerGid: GHOST_GID, permissions: "755" },
+        creationInfo: { ownerUid: GHOST.uid, ownerGid: GHOST.gid, permissions: "755" },
       },
       // Every NFS request through the access point runs as Ghost's user, whatever the client says.
-      posixUser: { uid: GHOST_UID, gid: GHOST_GID },
+      posixUser: { uid: GHOST.uid, gid: GHOST.gid },
       tags: { Name: `${name}-ap` },
     });
     this.accessPointId = accessPoint.id;

@@ -9,7 +9,13 @@ import * as path from "path";
 import { crc32, deflateSync } from "zlib";
 import { HTTPS_CERTIFICATE_ENVIRONMENT } from "../fixtures";
 import { planGhostBoot } from "../support/ghost-boot";
-import { ensureGhost, GhostInstall, ghostUnavailableReason, ghostVersionOfImage, GHOST_NODE_VERSION } from "../support/ghost-install";
+import {
+  ensureGhost,
+  GhostInstall,
+  ghostUnavailableReason,
+  ghostVersionOfImage,
+  GHOST_NODE_VERSION,
+} from "../support/ghost-install";
 import { freePort, GhostProcess, makeContentDir } from "../support/ghost-process";
 import { matcherAccepts, probe, ProbeRequest, ProbeResponse } from "../support/http-probe";
 import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
@@ -33,7 +39,12 @@ if (!version) {
   );
 }
 
-const OWNER = { name: "Tier Owner", email: "owner@example.com", password: "Correct-Horse-9-Battery", blogTitle: "Ghost tier" };
+const OWNER = {
+  name: "Tier Owner",
+  email: "owner@example.com",
+  password: "Correct-Horse-9-Battery",
+  blogTitle: "Ghost tier",
+};
 
 function say(task: SynthesizedTask, line: string): void {
   process.stdout.write(`ghost tier ${task.stack}: ${line}\n`);
@@ -43,7 +54,12 @@ function say(task: SynthesizedTask, line: string): void {
 function healthCheckRequest(check: HealthCheck, port: number): ProbeRequest {
   return {
     path: check.path,
-    headers: { Host: `127.0.0.1:${port}`, "User-Agent": "ELB-HealthChecker/2.0", Connection: "close", "Accept-Encoding": "gzip, compressed" },
+    headers: {
+      Host: `127.0.0.1:${port}`,
+      "User-Agent": "ELB-HealthChecker/2.0",
+      Connection: "close",
+      "Accept-Encoding": "gzip, compressed",
+    },
     timeoutMs: check.timeoutSeconds * 1000,
   };
 }
@@ -81,16 +97,23 @@ function describeResponse(response: ProbeResponse): string {
 async function passesHealthCheck(task: SynthesizedTask, check: HealthCheck, port: number): Promise<ProbeResponse[]> {
   const responses: ProbeResponse[] = [];
   for (let i = 0; i < check.healthyThreshold; i++) responses.push(await probe(port, healthCheckRequest(check, port)));
-  say(task, `health check ${check.targetGroup} ${check.protocol} GET ${check.path} (Host 127.0.0.1:${port}, no X-Forwarded-*) x${check.healthyThreshold}: ${responses.map(describeResponse).join(", ")} (matcher ${check.matcher})`);
+  say(
+    task,
+    `health check ${check.targetGroup} ${check.protocol} GET ${check.path} (Host 127.0.0.1:${port}, no X-Forwarded-*) x${check.healthyThreshold}: ${responses.map(describeResponse).join(", ")} (matcher ${check.matcher})`,
+  );
   return responses;
 }
 
 function multipartImage(field: string, filename: string, content: Buffer): { body: Buffer; contentType: string } {
   const boundary = `----ghost-tier-${Date.now()}`;
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`,
+    ),
     content,
-    Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="ref"\r\n\r\n${filename}\r\n--${boundary}--\r\n`),
+    Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="ref"\r\n\r\n${filename}\r\n--${boundary}--\r\n`,
+    ),
   ]);
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
@@ -147,11 +170,23 @@ describeWithTool(
         port = await freePort();
         const plan = planGhostBoot(task, { contentDir, port });
         makeContentDir(contentDir, plan.user);
-        bootOptions = { env: plan.env, contentDir, port, user: plan.user, bootTimeoutMs: task.healthCheckGracePeriodSeconds * 1000 };
-        say(task, `Ghost ${install.version} on node ${GHOST_NODE_VERSION}, image ${task.image}, url ${task.environment.url}`);
+        bootOptions = {
+          env: plan.env,
+          contentDir,
+          port,
+          user: plan.user,
+          bootTimeoutMs: task.healthCheckGracePeriodSeconds * 1000,
+        };
+        say(
+          task,
+          `Ghost ${install.version} on node ${GHOST_NODE_VERSION}, image ${task.image}, url ${task.environment.url}`,
+        );
         for (const difference of plan.differences) say(task, `sandbox: ${difference}`);
         ghost = await GhostProcess.start(install, bootOptions);
-        say(task, `booted in ${(ghost.bootMs / 1000).toFixed(1)} s (health-check grace period ${task.healthCheckGracePeriodSeconds} s)`);
+        say(
+          task,
+          `booted in ${(ghost.bootMs / 1000).toFixed(1)} s (health-check grace period ${task.healthCheckGracePeriodSeconds} s)`,
+        );
       }, 4 * 60_000);
 
       afterAll(async () => {
@@ -168,7 +203,9 @@ describeWithTool(
         for (const check of task.healthChecks) {
           expect(check.protocol).toBe("HTTP"); // Ghost itself serves plain HTTP
           const responses = await passesHealthCheck(task, check, port);
-          const refused = responses.map((response) => response.status).filter((status) => !matcherAccepts(check.matcher, status));
+          const refused = responses
+            .map((response) => response.status)
+            .filter((status) => !matcherAccepts(check.matcher, status));
           expect({ targetGroup: check.targetGroup, refused }).toEqual({ targetGroup: check.targetGroup, refused: [] });
         }
       });
@@ -177,7 +214,10 @@ describeWithTool(
         const headers = visitorHeaders(task);
         for (const route of ["/", "/ghost/api/admin/site/"]) {
           const response = await probe(port, { path: route, headers });
-          say(task, `visitor GET ${route} (Host ${headers.Host}, X-Forwarded-Proto ${headers["X-Forwarded-Proto"]}): ${describeResponse(response)}`);
+          say(
+            task,
+            `visitor GET ${route} (Host ${headers.Host}, X-Forwarded-Proto ${headers["X-Forwarded-Proto"]}): ${describeResponse(response)}`,
+          );
           expect({ route, status: response.status }).toEqual({ route, status: 200 });
         }
       });
@@ -187,7 +227,10 @@ describeWithTool(
         const headers = viaListener(listener, `${task.albDnsName}:${listener.port}`);
         for (const route of ["/", "/ghost/api/admin/site/"]) {
           const response = await probe(port, { path: route, headers });
-          say(task, `tester ${listener.protocol}:${listener.port} GET ${route} (Host ${headers.Host}): ${describeResponse(response)}`);
+          say(
+            task,
+            `tester ${listener.protocol}:${listener.port} GET ${route} (Host ${headers.Host}): ${describeResponse(response)}`,
+          );
           expect({ route, status: response.status }).toEqual({ route, status: 200 });
         }
       });
@@ -205,7 +248,10 @@ describeWithTool(
           expect(maxAge).toBeGreaterThanOrEqual(cdn.pages.minTtl);
           expect(maxAge).toBeLessThanOrEqual(cdn.pages.maxTtl);
           const response = await probe(port, { path: "/", headers: visitorHeaders(task) });
-          say(task, `CloudFront GET /: Cache-Control ${response.headers["cache-control"]} (policy TTL ${cdn.pages.minTtl}-${cdn.pages.maxTtl} s)`);
+          say(
+            task,
+            `CloudFront GET /: Cache-Control ${response.headers["cache-control"]} (policy TTL ${cdn.pages.minTtl}-${cdn.pages.maxTtl} s)`,
+          );
           expect(response.headers["cache-control"]).toBe(`public, max-age=${maxAge}`);
         });
 
@@ -215,7 +261,11 @@ describeWithTool(
             const response = await probe(port, { path: route, headers: visitorHeaders(task) });
             const cacheControl = String(response.headers["cache-control"] ?? "");
             say(task, `CloudFront GET ${route}: ${describeResponse(response)}, Cache-Control ${cacheControl}`);
-            expect({ route, private: /\bprivate\b|\bno-store\b/.test(cacheControl), public: /\bpublic\b/.test(cacheControl) }).toEqual({ route, private: true, public: false });
+            expect({
+              route,
+              private: /\bprivate\b|\bno-store\b/.test(cacheControl),
+              public: /\bpublic\b/.test(cacheControl),
+            }).toEqual({ route, private: true, public: false });
           }
         });
       }
@@ -255,7 +305,9 @@ describeWithTool(
           });
           say(task, `owner sign-in: ${describeResponse(signIn)}`);
           expect(signIn.status).toBe(201);
-          const cookie = (signIn.headers["set-cookie"] ?? []).find((value) => value.startsWith("ghost-admin-api-session="));
+          const cookie = (signIn.headers["set-cookie"] ?? []).find((value) =>
+            value.startsWith("ghost-admin-api-session="),
+          );
           expect(cookie).toBeDefined();
           session = cookie!.split(";")[0];
         });
@@ -265,7 +317,9 @@ describeWithTool(
             method: "POST",
             path: "/ghost/api/admin/posts/?source=html",
             headers: admin({ "Content-Type": "application/json", Cookie: session }),
-            body: JSON.stringify({ posts: [{ title: postTitle, html: "<p>Written through the Admin API.</p>", status: "published" }] }),
+            body: JSON.stringify({
+              posts: [{ title: postTitle, html: "<p>Written through the Admin API.</p>", status: "published" }],
+            }),
           });
           say(task, `publish post: ${describeResponse(created)}`);
           expect(created.status).toBe(201);
@@ -303,7 +357,10 @@ describeWithTool(
           const page = await probe(port, { path: postPath, headers: visitorHeaders(task) });
           const fetched = await probe(port, { path: imagePath, headers: visitorHeaders(task) });
           const me = await probe(port, { path: "/ghost/api/admin/users/me/", headers: admin({ Cookie: session }) });
-          say(task, `after restart: post ${describeResponse(page)}, image ${describeResponse(fetched)}, session ${describeResponse(me)}`);
+          say(
+            task,
+            `after restart: post ${describeResponse(page)}, image ${describeResponse(fetched)}, session ${describeResponse(me)}`,
+          );
           expect(page.status).toBe(200);
           expect(page.body.toString("utf8")).toContain(postTitle);
           expect(fetched.status).toBe(200);
@@ -334,7 +391,7 @@ describeWithTool(
         };
         const ghost = GhostProcess.spawn(install, { env, contentDir, port, user: plan.user, bootTimeoutMs: 60_000 });
         const statuses: string[] = [];
-        let exitedByItself = false;
+        let exitedByItself: boolean;
         try {
           const deadline = Date.now() + 45_000;
           while (Date.now() < deadline && ghost.running) {
@@ -349,7 +406,10 @@ describeWithTool(
         } finally {
           await ghost.stop();
         }
-        say(task, `database unreachable: Ghost ${exitedByItself ? "exited" : "kept running"}; health checks answered ${[...new Set(statuses)].join(", ")}`);
+        say(
+          task,
+          `database unreachable: Ghost ${exitedByItself ? "exited" : "kept running"}; health checks answered ${[...new Set(statuses)].join(", ")}`,
+        );
         expect(ghost.tail(200)).toMatch(/ECONNREFUSED|connect/);
         expect(statuses.length).toBeGreaterThan(0);
       }, 90_000);

@@ -59,7 +59,12 @@ function installed(version: string): GhostInstall | undefined {
   const dir = installDir(version);
   const marker = path.join(dir, ".installed");
   if (!fs.existsSync(marker)) return undefined;
-  return { version, nodeVersion: GHOST_NODE_VERSION, dir: path.join(dir, "ghost"), node: path.join(dir, "node", "bin", "node") };
+  return {
+    version,
+    nodeVersion: GHOST_NODE_VERSION,
+    dir: path.join(dir, "ghost"),
+    node: path.join(dir, "node", "bin", "node"),
+  };
 }
 
 /**
@@ -104,7 +109,9 @@ export async function ensureGhost(version: string, log: (line: string) => void):
     fs.mkdirSync(work, { recursive: true });
     const installLog = path.join(work, "install.log");
     fs.writeFileSync(installLog, "");
-    log(`ghost-install: ghost@${version} on node ${GHOST_NODE_VERSION} (first run only, about 5 minutes; log: ${installLog})`);
+    log(
+      `ghost-install: ghost@${version} on node ${GHOST_NODE_VERSION} (first run only, about 5 minutes; log: ${installLog})`,
+    );
 
     const ghostDir = await fetchPackage(`ghost@${version}`, work, "ghost", installLog);
     const nodeDir = await fetchPackage(`${nodePackage()}@${GHOST_NODE_VERSION}`, work, "node", installLog);
@@ -115,14 +122,22 @@ export async function ensureGhost(version: string, log: (line: string) => void):
     const nodeBin = path.join(nodeDir, "bin");
     // npm runs on Ghost's Node (first on PATH), and node-gyp takes headers from its package.
     const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir };
-    await runLogged("npm", ["install", "--omit=dev", "--legacy-peer-deps", "--no-audit", "--no-fund"], installLog, { cwd: ghostDir, env });
+    await runLogged("npm", ["install", "--omit=dev", "--legacy-peer-deps", "--no-audit", "--no-fund"], installLog, {
+      cwd: ghostDir,
+      env,
+    });
     // The native modules must load in Ghost's Node, or the first query fails at run time.
-    await runLogged(path.join(nodeBin, "node"), ["-e", "require('better-sqlite3'); require('re2')"], installLog, { cwd: ghostDir });
+    await runLogged(path.join(nodeBin, "node"), ["-e", "require('better-sqlite3'); require('re2')"], installLog, {
+      cwd: ghostDir,
+    });
 
     // As the image does: the release's content/ is kept as content.orig/, the seed of an empty volume.
     fs.renameSync(path.join(ghostDir, "content"), path.join(ghostDir, "content.orig"));
     fs.writeFileSync(path.join(ghostDir, "config.production.json"), `${JSON.stringify(IMAGE_CONFIG, null, 2)}\n`);
-    fs.writeFileSync(path.join(work, ".installed"), `${JSON.stringify({ ghost: version, node: GHOST_NODE_VERSION })}\n`);
+    fs.writeFileSync(
+      path.join(work, ".installed"),
+      `${JSON.stringify({ ghost: version, node: GHOST_NODE_VERSION })}\n`,
+    );
     fs.rmSync(final, { recursive: true, force: true });
     fs.renameSync(work, final);
     log(`ghost-install: ready in ${Math.round((Date.now() - started) / 1000)} s`);

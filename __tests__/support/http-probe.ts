@@ -26,15 +26,29 @@ export function probe(port: number, request: ProbeRequest): Promise<ProbeRespons
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const headers = { ...request.headers, ...(body && { "Content-Length": String(body.length) }) };
     const outgoing = http.request(
-      { host: "127.0.0.1", port, method: request.method ?? "GET", path: request.path, headers, setHost: false, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        method: request.method ?? "GET",
+        path: request.path,
+        headers,
+        setHost: false,
+        agent: false,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on("error", (error) => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), error: error.message }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+        response.on("error", (error) =>
+          resolve({ status: 0, headers: {}, body: Buffer.alloc(0), error: error.message }),
+        );
       },
     );
-    outgoing.setTimeout(request.timeoutMs ?? 30_000, () => outgoing.destroy(new Error(`no answer within ${request.timeoutMs ?? 30_000} ms`)));
+    outgoing.setTimeout(request.timeoutMs ?? 30_000, () =>
+      outgoing.destroy(new Error(`no answer within ${request.timeoutMs ?? 30_000} ms`)),
+    );
     outgoing.on("error", (error) => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), error: error.message }));
     outgoing.end(body);
   });

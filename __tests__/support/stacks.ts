@@ -11,10 +11,16 @@ import { FULL_FEATURE_ENVIRONMENT } from "../fixtures";
 export const WORK_DIR = path.resolve(__dirname, "..", "..", ".test-work");
 
 /** The shipped environments plus the full-feature one. */
-export const TEST_PROJECT: ProjectInput = { ...PROJECT, environments: [...PROJECT.environments, FULL_FEATURE_ENVIRONMENT] };
+export const TEST_PROJECT: ProjectInput = {
+  ...PROJECT,
+  environments: [...PROJECT.environments, FULL_FEATURE_ENVIRONMENT],
+};
 
 /** Synthesizes every stack into `<WORK_DIR>/<name>`; returns the directory of each stack by name. */
-export function synthesizeStacks(name: string, options: BuildAppOptions = { project: TEST_PROJECT }): Record<string, string> {
+export function synthesizeStacks(
+  name: string,
+  options: BuildAppOptions = { project: TEST_PROJECT },
+): Record<string, string> {
   const outdir = path.join(WORK_DIR, name);
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });

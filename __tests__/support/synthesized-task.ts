@@ -6,8 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Terraform JSON is untyped */
-type TerraformJson = { resource: Record<string, Record<string, any>>; provider?: { aws?: { region?: string; alias?: string }[] } };
+type TerraformJson = {
+  resource: Record<string, Record<string, any>>;
+  provider?: { aws?: { region?: string; alias?: string }[] };
+};
 
 export interface HealthCheck {
   readonly targetGroup: string;
@@ -76,7 +78,9 @@ export function resolveReferences(text: string, json: TerraformJson, region: str
     const resolver = match && RESOLVERS[`${match[1]}.${match[3]}`];
     const resource = match && json.resource[match[1]]?.[match[2]];
     if (!resolver || !resource) {
-      throw new Error(`the Ghost tier cannot resolve ${reference}: add the attribute to RESOLVERS in ${path.basename(__filename)}`);
+      throw new Error(
+        `the Ghost tier cannot resolve ${reference}: add the attribute to RESOLVERS in ${path.basename(__filename)}`,
+      );
     }
     return resolver(resource, region);
   });
@@ -93,7 +97,8 @@ function listenerForwardingTo(json: TerraformJson, targetGroupId: string): Liste
   const listeners = Object.values(json.resource.aws_lb_listener ?? {}).filter((listener: any) =>
     listener.default_action.some((action: any) => action.type === "forward" && action.target_group_arn === reference),
   );
-  if (listeners.length !== 1) throw new Error(`expected one listener forwarding to ${targetGroupId}, found ${listeners.length}`);
+  if (listeners.length !== 1)
+    throw new Error(`expected one listener forwarding to ${targetGroupId}, found ${listeners.length}`);
   return { port: listeners[0].port, protocol: listeners[0].protocol };
 }
 
@@ -103,7 +108,8 @@ function targetGroupIds(json: TerraformJson, service: any): { blue: string; gree
   const ids = Object.keys(json.resource.aws_lb_target_group);
   const blue = ids.find((id) => blueReference === `\${aws_lb_target_group.${id}.arn}`);
   const green = ids.find((id) => id !== blue);
-  if (!blue || !green || ids.length !== 2) throw new Error(`expected a blue and a green target group, found ${ids.join(", ")}`);
+  if (!blue || !green || ids.length !== 2)
+    throw new Error(`expected a blue and a green target group, found ${ids.join(", ")}`);
   return { blue, green };
 }
 

@@ -92,19 +92,29 @@ class StackRun {
     const first = set.applied.filter((address) => this.options.firstApply?.test(address));
     if (first.length === 0) return;
     await this.step(`apply of ${first.join(", ")}`, () =>
-      tfOk(this.dir, ["apply", "-input=false", "-auto-approve", ...first.map((address) => `-target=${address}`)], `${this.name}: first apply`, {
-        hint: this.options.hint,
-      }),
+      tfOk(
+        this.dir,
+        ["apply", "-input=false", "-auto-approve", ...first.map((address) => `-target=${address}`)],
+        `${this.name}: first apply`,
+        {
+          hint: this.options.hint,
+        },
+      ),
     );
   });
 
   readonly applied = once(async (): Promise<Applied> => {
     const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
     await this.step("apply", () =>
-      tfOk(this.dir, ["apply", "-input=false", "-auto-approve", PARALLELISM, ...targetArgs(set)], `${this.name}: terraform apply`, {
-        timeoutMs: APPLY_TIMEOUT_MS,
-        hint: this.options.hint,
-      }),
+      tfOk(
+        this.dir,
+        ["apply", "-input=false", "-auto-approve", PARALLELISM, ...targetArgs(set)],
+        `${this.name}: terraform apply`,
+        {
+          timeoutMs: APPLY_TIMEOUT_MS,
+          hint: this.options.hint,
+        },
+      ),
     );
     const outputs = JSON.parse(await tfOk(this.dir, ["output", "-json"], `${this.name}: terraform output`));
     return { outputs, resources: await stateResources(this.dir) };
@@ -114,7 +124,9 @@ class StackRun {
   readonly replanned = once(async () => {
     await this.applied();
     const { set } = await this.planned();
-    const { code, plan } = await this.step("re-plan", () => planJson(this.dir, [PARALLELISM, ...targetArgs(set)], "replan"));
+    const { code, plan } = await this.step("re-plan", () =>
+      planJson(this.dir, [PARALLELISM, ...targetArgs(set)], "replan"),
+    );
     return code === 0 ? [] : classifyChanges(plan);
   });
 
@@ -123,17 +135,28 @@ class StackRun {
     await Promise.allSettled([this.applied(), this.replanned()]);
     const { set } = await this.planned();
     const state = (): Promise<string[]> =>
-      tfOk(this.dir, ["state", "list"], `${this.name}: terraform state list`).then((out) => out.split("\n").filter(Boolean));
-    const undeletable = (await state()).filter((address) => UNDELETABLE_RESOURCES.some((gap) => address.startsWith(`${gap.type}.`)));
+      tfOk(this.dir, ["state", "list"], `${this.name}: terraform state list`).then((out) =>
+        out.split("\n").filter(Boolean),
+      );
+    const undeletable = (await state()).filter((address) =>
+      UNDELETABLE_RESOURCES.some((gap) => address.startsWith(`${gap.type}.`)),
+    );
     if (undeletable.length > 0) {
       await tfOk(this.dir, ["state", "rm", ...undeletable], `${this.name}: terraform state rm`);
-      process.stdout.write(`${this.name}: left in moto (it cannot delete them), taken out of the state before destroy: ${undeletable.join(", ")}\n`);
+      process.stdout.write(
+        `${this.name}: left in moto (it cannot delete them), taken out of the state before destroy: ${undeletable.join(", ")}\n`,
+      );
     }
     await this.step("destroy", () =>
-      tfOk(this.dir, ["destroy", "-input=false", "-auto-approve", PARALLELISM, ...targetArgs(set)], `${this.name}: terraform destroy`, {
-        timeoutMs: APPLY_TIMEOUT_MS,
-        hint: this.options.hint,
-      }),
+      tfOk(
+        this.dir,
+        ["destroy", "-input=false", "-auto-approve", PARALLELISM, ...targetArgs(set)],
+        `${this.name}: terraform destroy`,
+        {
+          timeoutMs: APPLY_TIMEOUT_MS,
+          hint: this.options.hint,
+        },
+      ),
     );
     return state();
   });
@@ -147,7 +170,8 @@ class StackRun {
   }
 }
 
-const ofType = (resources: StateResource[], type: string): StateResource[] => resources.filter((resource) => resource.type === type);
+const ofType = (resources: StateResource[], type: string): StateResource[] =>
+  resources.filter((resource) => resource.type === type);
 const named = (resources: StateResource[], type: string, suffix: string): StateResource => {
   const found = ofType(resources, type).filter((resource) => String(resource.values.name).endsWith(suffix));
   expect(found).toHaveLength(1);
@@ -155,10 +179,12 @@ const named = (resources: StateResource[], type: string, suffix: string): StateR
 };
 /** Target group ARNs a listener forwards to by default. */
 const forwardsTo = (listener: StateResource): string[] =>
-  (listener.values.default_action ?? []).flatMap((action: { target_group_arn?: string; forward?: { target_group?: { arn: string }[] }[] }) => [
-    ...(action.target_group_arn ? [action.target_group_arn] : []),
-    ...(action.forward ?? []).flatMap((forward) => (forward.target_group ?? []).map((group) => group.arn)),
-  ]);
+  (listener.values.default_action ?? []).flatMap(
+    (action: { target_group_arn?: string; forward?: { target_group?: { arn: string }[] }[] }) => [
+      ...(action.target_group_arn ? [action.target_group_arn] : []),
+      ...(action.forward ?? []).flatMap((forward) => (forward.target_group ?? []).map((group) => group.arn)),
+    ],
+  );
 
 describeWithPython("end to end: every stack applied to moto, re-planned, destroyed", () => {
   let emulator: Emulator | undefined;
@@ -172,7 +198,9 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
   };
   const hint = (): string => {
     const missing = emulator?.notImplemented() ?? [];
-    return missing.length ? `moto reported: ${missing.join("; ")} -> add the resource type to src/local/emulator-gaps.ts` : `see ${emulator?.logFile}`;
+    return missing.length
+      ? `moto reported: ${missing.join("; ")} -> add the resource type to src/local/emulator-gaps.ts`
+      : `see ${emulator?.logFile}`;
   };
 
   beforeAll(async () => {
@@ -183,7 +211,11 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     fs.rmSync(bootstrapState, { force: true });
     const dirs = synthesizeStacks("apply", { local: emulator.local, stateStackStatePath: bootstrapState });
     for (const dir of Object.values(dirs)) requestAccountId(dir);
-    const bootstrap = new StackRun(STACKS.bootstrap, dirs[STACKS.bootstrap], { bootstrap: true, hint, firstApply: BACKEND_RESOURCES });
+    const bootstrap = new StackRun(STACKS.bootstrap, dirs[STACKS.bootstrap], {
+      bootstrap: true,
+      hint,
+      firstApply: BACKEND_RESOURCES,
+    });
     runs.set(bootstrap.name, bootstrap);
     for (const name of STACKS.environments) {
       withoutDeletionProtection(name, dirs[name]);
@@ -195,16 +227,31 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     bootstrapDestroy = once(async () => {
       await bootstrap.replanned().catch(() => undefined); // one command at a time on its state
       const { set } = await bootstrap.planned();
-      const result = await tf(bootstrap.dir, ["destroy", "-input=false", "-auto-approve", "-refresh=false", ...targetArgs(set)]);
-      const remaining = (await tfOk(bootstrap.dir, ["state", "list"], "terraform state list")).split("\n").filter(Boolean);
+      const result = await tf(bootstrap.dir, [
+        "destroy",
+        "-input=false",
+        "-auto-approve",
+        "-refresh=false",
+        ...targetArgs(set),
+      ]);
+      const remaining = (await tfOk(bootstrap.dir, ["state", "list"], "terraform state list"))
+        .split("\n")
+        .filter(Boolean);
       return { result, remaining };
     });
     bootstrapDestroy().catch(() => undefined);
-    for (const name of STACKS.environments) run(name).destroyed().catch(() => undefined);
+    for (const name of STACKS.environments)
+      run(name)
+        .destroyed()
+        .catch(() => undefined);
     // The copy runs while the environment stacks' applies mostly wait on the API.
-    perpetualDiff = once(() => replanWithPerpetualDiff(dirs[STACKS.environments[0]], run(STACKS.environments[0]).planned));
+    perpetualDiff = once(() =>
+      replanWithPerpetualDiff(dirs[STACKS.environments[0]], run(STACKS.environments[0]).planned),
+    );
     perpetualDiff().catch(() => undefined);
-    process.stdout.write(`end-to-end: moto at ${emulator.endpoint} (log ${emulator.logFile}), set up in ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `end-to-end: moto at ${emulator.endpoint} (log ${emulator.logFile}), set up in ${Date.now() - started} ms\n`,
+    );
   }, 10 * 60_000);
 
   afterAll(async () => {
@@ -259,7 +306,9 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expect(outputs.alb_dns_name.value).toMatch(/^[a-z0-9-]+\.[a-z0-9-]+\.elb\.amazonaws\.com$/);
         expect(outputs.alb_dns_name.value).toBe(ofType(resources, "aws_lb")[0].values.dns_name);
         const repository = ofType(resources, "aws_ecr_repository")[0].values;
-        expect(outputs.ecr_repository_url.value).toMatch(new RegExp(`^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/${repository.name}$`));
+        expect(outputs.ecr_repository_url.value).toMatch(
+          new RegExp(`^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/${repository.name}$`),
+        );
         for (const output of ["cluster_name", "service_name"]) {
           expect(outputs[output].value).toBe(plan.planned_values?.outputs?.[output]?.value);
         }
@@ -271,12 +320,16 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         const { resources } = await run(name).applied();
         const blue = named(resources, "aws_lb_target_group", "-blue");
         const [service] = ofType(resources, "aws_ecs_service");
-        expect(service.values.load_balancer.map((lb: { target_group_arn: string }) => lb.target_group_arn)).toEqual([blue.values.arn]);
+        expect(service.values.load_balancer.map((lb: { target_group_arn: string }) => lb.target_group_arn)).toEqual([
+          blue.values.arn,
+        ]);
       });
 
       it("puts the EFS mount targets in the private subnets, one each", async () => {
         const { resources } = await run(name).applied();
-        const privateSubnets = ofType(resources, "aws_subnet").filter((subnet) => /-private-/.test(subnet.values.tags?.Name ?? ""));
+        const privateSubnets = ofType(resources, "aws_subnet").filter((subnet) =>
+          /-private-/.test(subnet.values.tags?.Name ?? ""),
+        );
         expect(privateSubnets.length).toBeGreaterThan(0);
         const mountSubnets = ofType(resources, "aws_efs_mount_target").map((target) => target.values.subnet_id);
         expect(mountSubnets.sort()).toEqual(privateSubnets.map((subnet) => subnet.values.id).sort());
@@ -288,8 +341,11 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         const green = named(resources, "aws_lb_target_group", "-green");
         const [group] = ofType(resources, "aws_codedeploy_deployment_group");
         const pair = group.values.load_balancer_info[0].target_group_pair_info[0];
-        expect(pair.target_group.map((tg: { name: string }) => tg.name).sort()).toEqual([blue.values.name, green.values.name].sort());
-        const listener = (arn: string): StateResource => ofType(resources, "aws_lb_listener").find((l) => l.values.arn === arn)!;
+        expect(pair.target_group.map((tg: { name: string }) => tg.name).sort()).toEqual(
+          [blue.values.name, green.values.name].sort(),
+        );
+        const listener = (arn: string): StateResource =>
+          ofType(resources, "aws_lb_listener").find((l) => l.values.arn === arn)!;
         const [production] = pair.prod_traffic_route[0].listener_arns;
         const [test] = pair.test_traffic_route[0].listener_arns;
         expect(forwardsTo(listener(production))).toEqual([blue.values.arn]);
@@ -308,7 +364,9 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
             expect(applied.values.stage.map((stage: { name: string }) => stage.name)).toEqual(stages);
           } else {
             expect(set.excluded.get(pipeline.address)).toBeDefined();
-            process.stdout.write(`${name}: ${pipeline.address} (stages ${stages.join(" → ")}) not applied: ${set.excluded.get(pipeline.address)}\n`);
+            process.stdout.write(
+              `${name}: ${pipeline.address} (stages ${stages.join(" → ")}) not applied: ${set.excluded.get(pipeline.address)}\n`,
+            );
           }
         }
       });
@@ -327,7 +385,9 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     it("flags a perpetual diff (a tag set to timestamp()) in a copy of an environment stack", async () => {
       const { code, unexpected, address } = await perpetualDiff();
       expect(code).toBe(2);
-      expect(unexpected.map((change) => [change.address, change.attributes.includes("tags")])).toEqual([[address, true]]);
+      expect(unexpected.map((change) => [change.address, change.attributes.includes("tags")])).toEqual([
+        [address, true],
+      ]);
     });
   });
 });
@@ -360,10 +420,13 @@ async function replanWithPerpetualDiff(sourceDir: string, after: () => Promise<u
 function expectNoUnexpectedChanges(stack: string, changes: ReturnType<typeof classifyChanges>): void {
   const tolerated = changes.filter((change) => change.toleratedBecause);
   for (const change of tolerated) {
-    process.stdout.write(`${stack}: tolerated emulator drift ${change.address} [${change.attributes.join(", ")}]: moto ${change.toleratedBecause}\n`);
+    process.stdout.write(
+      `${stack}: tolerated emulator drift ${change.address} [${change.attributes.join(", ")}]: moto ${change.toleratedBecause}\n`,
+    );
   }
   const unexpected = changes.filter((change) => !change.toleratedBecause);
-  if (unexpected.length) throw new Error(`${stack}: the second plan still has changes (a perpetual diff):\n${describeChanges(unexpected)}`);
+  if (unexpected.length)
+    throw new Error(`${stack}: the second plan still has changes (a perpetual diff):\n${describeChanges(unexpected)}`);
 }
 
 /**

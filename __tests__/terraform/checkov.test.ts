@@ -17,7 +17,12 @@ jest.setTimeout(10 * 60_000);
  * Plans need no AWS: local mode (dummy credentials, the skip_* flags) with endpoints nothing
  * listens on, -refresh=false and no state, so the provider makes no call.
  */
-const OFFLINE: LocalMode = { s3Endpoint: "http://127.0.0.1:9", dynamodbEndpoint: "http://127.0.0.1:9", accessKey: "offline", secretKey: "offline" };
+const OFFLINE: LocalMode = {
+  s3Endpoint: "http://127.0.0.1:9",
+  dynamodbEndpoint: "http://127.0.0.1:9",
+  accessKey: "offline",
+  secretKey: "offline",
+};
 
 interface Skip {
   readonly check: string;
@@ -40,14 +45,35 @@ interface Scan {
   readonly skipped: { finding: Finding; skip: Skip }[];
 }
 
-const glob = (pattern: string): RegExp => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+const glob = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
 const skipFor = (stack: string, finding: Finding): Skip | undefined =>
-  SKIPS.find((skip) => skip.check === finding.check && glob(skip.resource).test(finding.resource) && (!skip.stacks || skip.stacks.includes(stack)));
+  SKIPS.find(
+    (skip) =>
+      skip.check === finding.check &&
+      glob(skip.resource).test(finding.resource) &&
+      (!skip.stacks || skip.stacks.includes(stack)),
+  );
 
 function checkov(venv: string, planFile: string): Promise<{ passed: number; failed: Finding[] }> {
   return new Promise((resolve, reject) => {
     // --skip-download: no calls to the vendor's platform (checks run offline).
-    const args = ["-f", planFile, "--framework", "terraform_plan", "-o", "json", "--quiet", "--compact", "--skip-download"];
+    const args = [
+      "-f",
+      planFile,
+      "--framework",
+      "terraform_plan",
+      "-o",
+      "json",
+      "--quiet",
+      "--compact",
+      "--skip-download",
+    ];
     const child = spawn(venvBin("checkov", venv), args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -56,13 +82,16 @@ function checkov(venv: string, planFile: string): Promise<{ passed: number; fail
     child.on("error", reject);
     child.on("close", (code) => {
       // Exit 1 means "failed checks"; anything else but 0 is checkov failing.
-      if (code !== 0 && code !== 1) return reject(new Error(`checkov exited ${code}:\n${stderr}\n${stdout}`.slice(0, 8000)));
+      if (code !== 0 && code !== 1)
+        return reject(new Error(`checkov exited ${code}:\n${stderr}\n${stdout}`.slice(0, 8000)));
       const report = [JSON.parse(stdout)].flat()[0];
-      const failed = (report.results?.failed_checks ?? []).map((check: { check_id: string; resource: string; check_name: string }) => ({
-        check: check.check_id,
-        resource: check.resource,
-        name: check.check_name,
-      }));
+      const failed = (report.results?.failed_checks ?? []).map(
+        (check: { check_id: string; resource: string; check_name: string }) => ({
+          check: check.check_id,
+          resource: check.resource,
+          name: check.check_name,
+        }),
+      );
       resolve({ passed: report.summary?.passed ?? 0, failed });
     });
   });
@@ -91,11 +120,13 @@ async function scan(venv: string, stack: string, dir: string): Promise<Scan> {
  */
 function insecureCopy(venv: string, stack: string, dir: string): { scan: Promise<Scan>; rule: string; block: string } {
   const json = readStack(dir);
-  const [ruleName, rule] = Object.entries<Record<string, unknown>>(json.resource.aws_vpc_security_group_ingress_rule).find(
-    ([, config]) => config.cidr_ipv4 === "0.0.0.0/0",
-  )!;
+  const [ruleName, rule] = Object.entries<Record<string, unknown>>(
+    json.resource.aws_vpc_security_group_ingress_rule,
+  ).find(([, config]) => config.cidr_ipv4 === "0.0.0.0/0")!;
   Object.assign(rule, { from_port: 22, to_port: 22 });
-  const [blockName, block] = Object.entries<Record<string, unknown>>(json.resource.aws_s3_bucket_public_access_block)[0];
+  const [blockName, block] = Object.entries<Record<string, unknown>>(
+    json.resource.aws_s3_bucket_public_access_block,
+  )[0];
   block.block_public_acls = false;
   const copy = writeStackCopy(path.join(WORK_DIR, "checkov-insecure"), json);
   return {
@@ -105,7 +136,8 @@ function insecureCopy(venv: string, stack: string, dir: string): { scan: Promise
   };
 }
 
-const describeFindings = (findings: Finding[]): string => findings.map((f) => `  ${f.check} ${f.resource}: ${f.name}`).join("\n");
+const describeFindings = (findings: Finding[]): string =>
+  findings.map((f) => `  ${f.check} ${f.resource}: ${f.name}`).join("\n");
 
 describeWithPython("checkov security scan of each stack's plan (terraform_plan)", () => {
   const { bootstrap, environments } = stackNames();
@@ -115,7 +147,10 @@ describeWithPython("checkov security scan of each stack's plan (terraform_plan)"
 
   beforeAll(async () => {
     const venv = await ensurePythonEnv();
-    const dirs = synthesizeStacks("checkov", { local: OFFLINE, stateStackStatePath: path.join(WORK_DIR, "checkov", "bootstrap.tfstate") });
+    const dirs = synthesizeStacks("checkov", {
+      local: OFFLINE,
+      stateStackStatePath: path.join(WORK_DIR, "checkov", "bootstrap.tfstate"),
+    });
     insecure = insecureCopy(venv, environments[0], dirs[environments[0]]);
     for (const name of names) scans.set(name, scan(venv, name, dirs[name]));
     // Each is awaited by its test.
@@ -125,15 +160,21 @@ describeWithPython("checkov security scan of each stack's plan (terraform_plan)"
   for (const name of names) {
     it(`${name}: every failed check is accepted in checkov-skips.json`, async () => {
       const result = await scans.get(name)!;
-      process.stdout.write(`checkov ${name}: passed ${result.passed}, failed ${result.failed.length}, skipped ${result.skipped.length}\n`);
+      process.stdout.write(
+        `checkov ${name}: passed ${result.passed}, failed ${result.failed.length}, skipped ${result.skipped.length}\n`,
+      );
       if (result.failed.length) {
-        throw new Error(`${name}: checkov failed checks not in checkov-skips.json:\n${describeFindings(result.failed)}`);
+        throw new Error(
+          `${name}: checkov failed checks not in checkov-skips.json:\n${describeFindings(result.failed)}`,
+        );
       }
     });
   }
 
   it("has no skip that matches nothing (stale skips are removed)", async () => {
-    const results = await Promise.all(names.map(async (name) => (await scans.get(name)!).skipped.map(({ skip }) => skip)));
+    const results = await Promise.all(
+      names.map(async (name) => (await scans.get(name)!).skipped.map(({ skip }) => skip)),
+    );
     const used = new Set(results.flat());
     expect(SKIPS.filter((skip) => !used.has(skip)).map((skip) => `${skip.check} ${skip.resource}`)).toEqual([]);
   });

@@ -57,7 +57,11 @@ export function killTerraform(): void {
  * Runs terraform with the offline CLI config; interrupts it (then kills it) after `timeoutMs`.
  * The output is also appended to terraform.log in `cwd`.
  */
-export function tf(cwd: string, args: string[], timeoutMs = 5 * 60_000): Promise<TerraformResult & { timedOut: boolean }> {
+export function tf(
+  cwd: string,
+  args: string[],
+  timeoutMs = 5 * 60_000,
+): Promise<TerraformResult & { timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn("terraform", [...args, "-no-color"], {
       cwd,
@@ -81,7 +85,10 @@ export function tf(cwd: string, args: string[], timeoutMs = 5 * 60_000): Promise
       running.delete(child);
       clearTimeout(interrupt);
       // Every command's output, for a failure's post-mortem.
-      fs.appendFileSync(path.join(cwd, "terraform.log"), `\n$ terraform ${args.join(" ").slice(0, 300)}\n(exit ${code})\n${stdout}${stderr}`);
+      fs.appendFileSync(
+        path.join(cwd, "terraform.log"),
+        `\n$ terraform ${args.join(" ").slice(0, 300)}\n(exit ${code})\n${stdout}${stderr}`,
+      );
       resolve({ code: code ?? 1, stdout, stderr, timedOut });
     });
   });
@@ -92,9 +99,14 @@ export function tf(cwd: string, args: string[], timeoutMs = 5 * 60_000): Promise
  * a lock already held is the failed command's own: its lock PutItem went out twice (an SDK retry
  * under load) and the second found the first.
  */
-async function tfLocked(cwd: string, args: string[], timeoutMs?: number): Promise<TerraformResult & { timedOut: boolean }> {
+async function tfLocked(
+  cwd: string,
+  args: string[],
+  timeoutMs?: number,
+): Promise<TerraformResult & { timedOut: boolean }> {
   const result = await tf(cwd, args, timeoutMs);
-  const staleLock = result.code === 1 ? /Error acquiring the state lock[\s\S]*?ID:\s+([0-9a-f-]{36})/.exec(result.stderr) : null;
+  const staleLock =
+    result.code === 1 ? /Error acquiring the state lock[\s\S]*?ID:\s+([0-9a-f-]{36})/.exec(result.stderr) : null;
   if (!staleLock) return result;
   process.stdout.write(`terraform ${args[0]} in ${cwd}: stale state lock ${staleLock[1]} force-unlocked, retrying\n`);
   await tf(cwd, ["force-unlock", "-force", staleLock[1]]);
@@ -102,11 +114,23 @@ async function tfLocked(cwd: string, args: string[], timeoutMs?: number): Promis
 }
 
 /** Runs terraform and throws with its output (and `hint` when it timed out) unless it exits 0. */
-export async function tfOk(cwd: string, args: string[], what: string, options: { timeoutMs?: number; hint?: () => string } = {}): Promise<string> {
+export async function tfOk(
+  cwd: string,
+  args: string[],
+  what: string,
+  options: { timeoutMs?: number; hint?: () => string } = {},
+): Promise<string> {
   const result = await tfLocked(cwd, args, options.timeoutMs);
   if (result.code !== 0) {
-    const timeout = result.timedOut ? `timed out after ${(options.timeoutMs ?? 300_000) / 1000} s; ${options.hint?.() ?? ""}\n` : "";
-    throw new Error(`${what} failed (exit ${result.code}): ${timeout}${result.stderr}\n${result.stdout.slice(-4000)}`.slice(0, 12_000));
+    const timeout = result.timedOut
+      ? `timed out after ${(options.timeoutMs ?? 300_000) / 1000} s; ${options.hint?.() ?? ""}\n`
+      : "";
+    throw new Error(
+      `${what} failed (exit ${result.code}): ${timeout}${result.stderr}\n${result.stdout.slice(-4000)}`.slice(
+        0,
+        12_000,
+      ),
+    );
   }
   return result.stdout;
 }
@@ -144,11 +168,15 @@ export interface PlanJson {
 export interface StateResource {
   readonly address: string;
   readonly type: string;
-  readonly values: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly values: Record<string, any>;
 }
 
 /** `terraform plan -out` + `terraform show -json` of that plan. */
-export async function planJson(dir: string, args: string[] = [], file = "tfplan"): Promise<{ code: number; plan: PlanJson }> {
+export async function planJson(
+  dir: string,
+  args: string[] = [],
+  file = "tfplan",
+): Promise<{ code: number; plan: PlanJson }> {
   const result = await tfLocked(dir, ["plan", "-input=false", "-detailed-exitcode", `-out=${file}`, ...args]);
   if (result.code === 1) throw new Error(`terraform plan in ${dir} failed:\n${result.stderr}`.slice(0, 8000));
   const shown = await tfOk(dir, ["show", "-json", file], `terraform show ${file}`);
@@ -187,12 +215,16 @@ export interface ApplicableSet {
  * transitively, whatever refers to or depends on one (a -target would pull those in).
  */
 export function applicableSet(plan: PlanJson, options: { bootstrap: boolean }): ApplicableSet {
-  const gaps = new Map(UNSUPPORTED_RESOURCES.filter((gap) => options.bootstrap || !gap.bootstrapOnly).map((gap) => [gap.type, gap.reason]));
+  const gaps = new Map(
+    UNSUPPORTED_RESOURCES.filter((gap) => options.bootstrap || !gap.bootstrapOnly).map((gap) => [gap.type, gap.reason]),
+  );
   const dependencies = new Map<string, string[]>();
   for (const resource of plan.configuration.root_module.resources ?? []) {
     const refs = new Set<string>(resource.depends_on ?? []);
     references(resource.expressions, refs);
-    const resourceRefs = [...refs].map((ref) => /^[a-z0-9_]+\.[^.[]+/.exec(ref)?.[0]).filter((ref): ref is string => !!ref && !ref.startsWith("data."));
+    const resourceRefs = [...refs]
+      .map((ref) => /^[a-z0-9_]+\.[^.[]+/.exec(ref)?.[0])
+      .filter((ref): ref is string => !!ref && !ref.startsWith("data."));
     dependencies.set(resource.address, resourceRefs);
   }
   const excluded = new Map<string, string>();
@@ -201,7 +233,7 @@ export function applicableSet(plan: PlanJson, options: { bootstrap: boolean }): 
     if (reason) excluded.set(address, reason);
   }
   const root = new Map([...excluded.keys()].map((address) => [address, address]));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [address, deps] of dependencies) {
       const blocker = deps.find((dep) => excluded.has(dep));
@@ -212,7 +244,9 @@ export function applicableSet(plan: PlanJson, options: { bootstrap: boolean }): 
       }
     }
   }
-  const planned = (plan.resource_changes ?? []).filter((change) => change.mode === "managed").map((change) => change.address);
+  const planned = (plan.resource_changes ?? [])
+    .filter((change) => change.mode === "managed")
+    .map((change) => change.address);
   return { planned, applied: planned.filter((address) => !excluded.has(configAddress(address))), excluded };
 }
 
@@ -220,9 +254,13 @@ export const targetArgs = (set: ApplicableSet): string[] => set.applied.map((add
 
 /** One line per stack: `coverage <stack>: <applied>/<planned> resources (...)`. */
 export function coverageLine(stack: string, set: ApplicableSet): string {
-  const direct = [...set.excluded].filter(([, why]) => !why.startsWith("depends on ")).map(([address]) => address.split(".")[0]);
+  const direct = [...set.excluded]
+    .filter(([, why]) => !why.startsWith("depends on "))
+    .map(([address]) => address.split(".")[0]);
   const dependents = set.excluded.size - direct.length;
-  const left = direct.length ? `; left out: ${[...new Set(direct)].join(", ")}${dependents ? ` and ${dependents} resources that depend on them` : ""}` : "";
+  const left = direct.length
+    ? `; left out: ${[...new Set(direct)].join(", ")}${dependents ? ` and ${dependents} resources that depend on them` : ""}`
+    : "";
   return `coverage ${stack}: ${set.applied.length}/${set.planned.length} resources applied${left}`;
 }
 
@@ -242,7 +280,10 @@ export interface PlannedChange {
 }
 
 const isEmpty = (value: unknown): boolean =>
-  value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0) ||
+  value === null ||
+  value === undefined ||
+  value === "" ||
+  (Array.isArray(value) && value.length === 0) ||
   (typeof value === "object" && value !== null && Object.keys(value).length === 0);
 const same = (a: unknown, b: unknown): boolean => (isEmpty(a) && isEmpty(b)) || JSON.stringify(a) === JSON.stringify(b);
 const short = (value: unknown): string => (JSON.stringify(value) ?? "null").slice(0, 200);
@@ -261,12 +302,16 @@ export function classifyChanges(plan: PlanJson): PlannedChange[] {
     for (const replacePath of replacePaths) attributes.push(String(replacePath[0]));
     const unique = [...new Set(attributes)].sort();
     const gap = UNROUNDTRIPPED_ATTRIBUTES.find((entry) => entry.type === change.type);
-    const tolerated = unique.length > 0 && gap !== undefined && unique.every((attribute) => gap.attributes.includes(attribute));
+    const tolerated =
+      unique.length > 0 && gap !== undefined && unique.every((attribute) => gap.attributes.includes(attribute));
     changes.push({
       address: change.address,
       actions,
       attributes: unique,
-      details: unique.map((key) => `${key}: ${short(before?.[key])} -> ${unknown[key] === true ? "(known after apply)" : short(after?.[key])}`),
+      details: unique.map(
+        (key) =>
+          `${key}: ${short(before?.[key])} -> ${unknown[key] === true ? "(known after apply)" : short(after?.[key])}`,
+      ),
       toleratedBecause: tolerated ? gap!.reason : undefined,
     });
   }
@@ -274,7 +319,12 @@ export function classifyChanges(plan: PlanJson): PlannedChange[] {
 }
 
 export const describeChanges = (changes: PlannedChange[]): string =>
-  changes.map((change) => `${change.address} (${change.actions.join("/")}):\n${change.details.map((line) => `    ${line}`).join("\n")}`).join("\n");
+  changes
+    .map(
+      (change) =>
+        `${change.address} (${change.actions.join("/")}):\n${change.details.map((line) => `    ${line}`).join("\n")}`,
+    )
+    .join("\n");
 
 /** Writes `json` as the only configuration of a fresh directory (for altered copies of a stack). */
 export function writeStackCopy(dir: string, json: unknown): string {
@@ -284,7 +334,7 @@ export function writeStackCopy(dir: string, json: unknown): string {
   return dir;
 }
 
-export const readStack = (dir: string): any => JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")); // eslint-disable-line @typescript-eslint/no-explicit-any
+export const readStack = (dir: string): any => JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
 
 /** Memoizes an async step: the first call starts it, every call gets the same promise. */
 export function once<T>(step: () => Promise<T>): () => Promise<T> {

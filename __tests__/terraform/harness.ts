@@ -30,7 +30,10 @@ const MIRROR_CACHE = path.join(WORK_DIR, "provider-mirror");
 
 function locateMirror(): { mirror?: string; reason?: string } {
   if (!process.env.GHOST_TF_PROVIDER_MIRROR && fs.existsSync(MIRROR_CACHE)) {
-    const cached = findProviderMirror({ ...process.env, GHOST_TF_PROVIDER_MIRROR: fs.readFileSync(MIRROR_CACHE, "utf8") });
+    const cached = findProviderMirror({
+      ...process.env,
+      GHOST_TF_PROVIDER_MIRROR: fs.readFileSync(MIRROR_CACHE, "utf8"),
+    });
     if (cached.mirror) return cached;
   }
   const found = findProviderMirror();

@@ -18,9 +18,15 @@ function runValidateTierWithoutTerraform(ci: boolean) {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin };
   delete env.CI;
   if (ci) env.CI = "true";
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "jest", "bin", "jest.js"), "__tests__/terraform/validate.test.ts"], {
-    cwd: root, env, encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules", "jest", "bin", "jest.js"), "__tests__/terraform/validate.test.ts"],
+    {
+      cwd: root,
+      env,
+      encoding: "utf8",
+    },
+  );
   fs.rmSync(bin, { recursive: true, force: true });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -29,7 +35,9 @@ describe("Terraform tiers without a terraform CLI", () => {
   it("skip with one clear line outside CI", () => {
     const { code, output } = runValidateTierWithoutTerraform(false);
     expect(code).toBe(0);
-    expect(output).toContain("SKIPPED terraform validate (real CLI, hashicorp/aws 5.100.0): the terraform CLI is not on PATH");
+    expect(output).toContain(
+      "SKIPPED terraform validate (real CLI, hashicorp/aws 5.100.0): the terraform CLI is not on PATH",
+    );
   });
 
   it("fail under CI=true", () => {

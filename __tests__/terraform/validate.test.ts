@@ -27,7 +27,10 @@ describeWithTerraform("terraform validate (real CLI, hashicorp/aws 5.100.0)", ()
   for (const name of names) {
     it(`${name} initializes from the mirror and validates`, async () => {
       const dir = stacks[name];
-      expectSuccess(await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]), `${name}: terraform init`);
+      expectSuccess(
+        await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]),
+        `${name}: terraform init`,
+      );
       const result = await terraform(dir, ["validate", "-no-color"]);
       expectSuccess(result, `${name}: terraform validate`);
       expect(result.stdout).toContain("The configuration is valid");
@@ -42,7 +45,10 @@ describeWithTerraform("terraform validate (real CLI, hashicorp/aws 5.100.0)", ()
     const albs = json.resource.aws_lb;
     albs[Object.keys(albs)[0]].drop_invalid_header_field = true; // misspelt on purpose
     fs.writeFileSync(path.join(broken, "cdk.tf.json"), JSON.stringify(json));
-    expectSuccess(await terraform(broken, ["init", "-backend=false", "-input=false", "-no-color"]), "init of the broken stack");
+    expectSuccess(
+      await terraform(broken, ["init", "-backend=false", "-input=false", "-no-color"]),
+      "init of the broken stack",
+    );
     const result = await terraform(broken, ["validate", "-no-color"]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('No argument or block type is named "drop_invalid_header_field"');

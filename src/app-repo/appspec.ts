@@ -23,7 +23,7 @@ export interface EcsAppSpec {
           readonly CapacityProviderStrategy: AppSpecCapacityProvider[];
         };
       };
-    }
+    },
   ];
 }
 

@@ -47,7 +47,7 @@ export function taskDefinitionFromOutputs(outputs: TerraformOutputs): TaskDefini
   if (!output) {
     throw new Error(
       `the Terraform outputs have no "${TASK_DEFINITION_TEMPLATE_OUTPUT}": apply the environment stack first, ` +
-        "then pass `terraform output -json` of that stack"
+        "then pass `terraform output -json` of that stack",
     );
   }
   if (typeof output.value !== "string") throw new Error(`"${TASK_DEFINITION_TEMPLATE_OUTPUT}" is not a JSON string`);
@@ -55,7 +55,7 @@ export function taskDefinitionFromOutputs(outputs: TerraformOutputs): TaskDefini
   const containers = spec?.containerDefinitions;
   if (!Array.isArray(containers) || !containers.some((container) => container.image === IMAGE1_PLACEHOLDER)) {
     throw new Error(
-      `"${TASK_DEFINITION_TEMPLATE_OUTPUT}" is not a task definition with the ${IMAGE1_PLACEHOLDER} image`
+      `"${TASK_DEFINITION_TEMPLATE_OUTPUT}" is not a task definition with the ${IMAGE1_PLACEHOLDER} image`,
     );
   }
   if (output.value.includes("${")) {

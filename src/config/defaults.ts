@@ -1,14 +1,7 @@
 /** Fills every field an environment leaves out with its documented default (see types.ts). */
-import { DEFAULT_ALARM_THRESHOLDS } from "../alerts";
 import { deriveSubnetCidrs } from "./cidr";
-import {
-  DeepPartial,
-  GhostConfig,
-  GhostEnvironmentInput,
-  ProjectConfig,
-  ProjectInput,
-  StateConfig,
-} from "./types";
+import { DEFAULT_ALARM_THRESHOLDS } from "./vocabulary";
+import { DeepPartial, GhostConfig, GhostEnvironmentInput, ProjectConfig, ProjectInput, StateConfig } from "./types";
 
 export const DEFAULT_PROJECT = "ghost";
 export const DEFAULT_REGION = "eu-west-2";
@@ -92,9 +85,8 @@ export function mergeDefaults<T>(defaults: T, input: DeepPartial<T> | undefined)
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
     if (value === undefined) continue;
     const base = merged[key];
-    merged[key] = isPlainObject(base) && isPlainObject(value) && Object.keys(base).length > 0
-      ? mergeDefaults(base, value)
-      : value;
+    merged[key] =
+      isPlainObject(base) && isPlainObject(value) && Object.keys(base).length > 0 ? mergeDefaults(base, value) : value;
   }
   return merged as T;
 }

@@ -5,14 +5,10 @@ import { ProjectConfig, ProjectInput } from "./types";
 import { validateProject } from "./validate";
 
 export * from "./types";
+export * from "./vocabulary";
 export { ConfigError } from "./validate";
 
 /** Resolves defaults and validates; throws ConfigError listing every problem. */
 export function loadProject(input: ProjectInput = PROJECT): ProjectConfig {
   return validateProject(resolveProject(input));
-}
-
-/** `<project>-<environment>`: the first part of every resource name in one environment. */
-export function namePrefix(config: { project: string; environment: string }): string {
-  return `${config.project}-${config.environment}`;
 }

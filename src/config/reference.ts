@@ -93,8 +93,10 @@ function table(rows: ReferenceRow[]): string {
   return [
     "| field | type | default | description |",
     "|---|---|---|---|",
-    ...rows.map((r) =>
-      `| \`${r.field}\` | \`${escapeCell(r.type)}\` | ${r.default === undefined ? "(required)" : escapeProse(r.default)} | ${escapeProse(r.description)} |`),
+    ...rows.map(
+      (r) =>
+        `| \`${r.field}\` | \`${escapeCell(r.type)}\` | ${r.default === undefined ? "(required)" : escapeProse(r.default)} | ${escapeProse(r.description)} |`,
+    ),
   ].join("\n");
 }
 

@@ -6,39 +6,35 @@
  * optional); `defaults.ts` fills in the documented defaults; `validate.ts` checks the result
  * before any construct is built.
  */
-import type { AlarmThresholds } from "../alerts";
-import type { EcsDeploymentConfig } from "../deploy";
+import type {
+  AlarmThresholds,
+  CapacityProvider,
+  CloudFrontPriceClass,
+  CodeBuildComputeType,
+  CpuArchitecture,
+  DatabaseEngine,
+  EcsDeploymentConfig,
+  EfsPerformanceMode,
+  EfsThroughputMode,
+  EfsTransitionToIa,
+  ImageTagMutability,
+  NatGatewayMode,
+} from "./vocabulary";
 
-/** How private subnets reach the internet (ECR, Secrets Manager, CloudWatch). */
-export type NatGatewayMode =
-  /** No NAT gateway: tasks run in public subnets with public IPs (cheapest, dev only). */
-  | "none"
-  /** One NAT gateway in the first AZ, shared by every private subnet. */
-  | "single"
-  /** One NAT gateway per AZ: no cross-AZ dependency (production). */
-  | "per-az";
-
-export type DatabaseEngine =
-  /** RDS MySQL 8: the only database Ghost supports in production. */
-  | "mysql"
-  /** SQLite on EFS (the tutorial's mode): refused unless exactly one Ghost task can run. */
-  | "sqlite";
-
-export type EfsPerformanceMode = "generalPurpose" | "maxIO";
-export type EfsThroughputMode = "bursting" | "elastic";
-export type EfsTransitionToIa =
-  | "AFTER_1_DAY"
-  | "AFTER_7_DAYS"
-  | "AFTER_14_DAYS"
-  | "AFTER_30_DAYS"
-  | "AFTER_60_DAYS"
-  | "AFTER_90_DAYS"
-  | "AFTER_180_DAYS"
-  | "AFTER_270_DAYS"
-  | "AFTER_365_DAYS";
-export type CpuArchitecture = "X86_64" | "ARM64";
-export type CapacityProvider = "FARGATE" | "FARGATE_SPOT";
-export type ImageTagMutability = "MUTABLE" | "IMMUTABLE";
+export type {
+  AlarmThresholds,
+  CapacityProvider,
+  CloudFrontPriceClass,
+  CodeBuildComputeType,
+  CpuArchitecture,
+  DatabaseEngine,
+  EcsDeploymentConfig,
+  EfsPerformanceMode,
+  EfsThroughputMode,
+  EfsTransitionToIa,
+  ImageTagMutability,
+  NatGatewayMode,
+};
 
 export interface NetworkConfig {
   /** VPC CIDR block (IPv4, /16 to /24). @default "10.0.0.0/16" */
@@ -145,13 +141,6 @@ export interface RegistryConfig {
   readonly keepImages: number;
 }
 
-export type CodeBuildComputeType =
-  | "BUILD_GENERAL1_SMALL"
-  | "BUILD_GENERAL1_MEDIUM"
-  | "BUILD_GENERAL1_LARGE"
-  | "BUILD_GENERAL1_XLARGE"
-  | "BUILD_GENERAL1_2XLARGE";
-
 export interface PipelinesConfig {
   /** CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef). @default "<project>-<environment>-blog" (the tutorial's is "ghost-blog") */
   readonly repositoryName: string;
@@ -186,7 +175,7 @@ export interface PipelinesConfig {
 export interface AlertsConfig {
   /** E-mail addresses subscribed to the alerts topic (each must confirm). @default [] */
   readonly emails: string[];
-  /** Alarm thresholds and evaluation; see `AlarmThresholds` in src/alerts.ts for each default. */
+  /** Alarm thresholds and evaluation; see `AlarmThresholds` in src/config/vocabulary.ts for each default. */
   readonly thresholds: AlarmThresholds;
 }
 
@@ -196,8 +185,6 @@ export interface LogsConfig {
   /** Encrypt every log group with a customer-managed KMS key (rotated). @default false */
   readonly kmsEncryption: boolean;
 }
-
-export type CloudFrontPriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 
 /** The edge: DNS, certificate, CDN and firewall. Each off by default. */
 export interface EdgeConfig {

@@ -28,11 +28,13 @@ export const UNSUPPORTED_RESOURCES: readonly UnsupportedResource[] = [
   },
   {
     type: "aws_codebuild_project",
-    reason: "CodeBuild CreateProject demands a location for CODEPIPELINE source/artifacts (InvalidInputException); AWS does not",
+    reason:
+      "CodeBuild CreateProject demands a location for CODEPIPELINE source/artifacts (InvalidInputException); AWS does not",
   },
   {
     type: "aws_codecommit_repository",
-    reason: "CodeCommit CreateRepository answers creationDate/lastModifiedDate as ISO strings, not epoch numbers: the SDK cannot decode it",
+    reason:
+      "CodeCommit CreateRepository answers creationDate/lastModifiedDate as ISO strings, not epoch numbers: the SDK cannot decode it",
   },
   {
     type: "aws_codestarnotifications_notification_rule",
@@ -41,7 +43,8 @@ export const UNSUPPORTED_RESOURCES: readonly UnsupportedResource[] = [
   {
     type: "aws_s3_bucket_policy",
     bootstrapOnly: true,
-    reason: "S3 object requests are 403 under any Deny with a Condition, matched or not (aws:SecureTransport): the TLS-only policy would lock Terraform out of its state",
+    reason:
+      "S3 object requests are 403 under any Deny with a Condition, matched or not (aws:SecureTransport): the TLS-only policy would lock Terraform out of its state",
   },
 ];
 
@@ -80,13 +83,20 @@ export interface UnroundtrippedAttributes {
 export const UNROUNDTRIPPED_ATTRIBUTES: readonly UnroundtrippedAttributes[] = [
   {
     type: "aws_ecs_service",
-    attributes: ["capacity_provider_strategy", "health_check_grace_period_seconds", "enable_ecs_managed_tags", "availability_zone_rebalancing"],
-    reason: "ECS CreateService ignores capacityProviderStrategy, healthCheckGracePeriodSeconds, enableECSManagedTags, availabilityZoneRebalancing",
+    attributes: [
+      "capacity_provider_strategy",
+      "health_check_grace_period_seconds",
+      "enable_ecs_managed_tags",
+      "availability_zone_rebalancing",
+    ],
+    reason:
+      "ECS CreateService ignores capacityProviderStrategy, healthCheckGracePeriodSeconds, enableECSManagedTags, availabilityZoneRebalancing",
   },
   {
     type: "aws_codedeploy_deployment_group",
     attributes: ["alarm_configuration"],
-    reason: "CodeDeploy GetDeploymentGroup returns an empty alarmConfiguration (a TODO in moto); UpdateDeploymentGroup is not implemented",
+    reason:
+      "CodeDeploy GetDeploymentGroup returns an empty alarmConfiguration (a TODO in moto); UpdateDeploymentGroup is not implemented",
   },
   {
     type: "aws_sns_topic",

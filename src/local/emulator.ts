@@ -29,8 +29,10 @@ function waitForPort(child: ChildProcess, logFile: string, timeoutMs: number): P
     const poll = setInterval(() => {
       const match = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(fs.readFileSync(logFile, "utf8"));
       if (match) finish(() => resolve(Number(match[1])));
-      else if (child.exitCode !== null) finish(() => reject(new Error(`moto exited (${child.exitCode}):\n${fs.readFileSync(logFile, "utf8")}`)));
-      else if (Date.now() - started > timeoutMs) finish(() => reject(new Error(`moto did not start in ${timeoutMs} ms`)));
+      else if (child.exitCode !== null)
+        finish(() => reject(new Error(`moto exited (${child.exitCode}):\n${fs.readFileSync(logFile, "utf8")}`)));
+      else if (Date.now() - started > timeoutMs)
+        finish(() => reject(new Error(`moto did not start in ${timeoutMs} ms`)));
     }, 100);
     const finish = (settle: () => void): void => {
       clearInterval(poll);

@@ -12,10 +12,34 @@
 
 /** Service keys of the provider's `endpoints` block that our stacks use. */
 export const LOCAL_SERVICES = [
-  "acm", "applicationautoscaling", "backup", "cloudfront", "cloudwatch", "cloudwatchlogs", "codebuild",
-  "codecommit", "codedeploy", "codepipeline", "codestarconnections", "codestarnotifications", "dynamodb",
-  "ec2", "ecr", "ecs", "efs", "elbv2", "events", "iam", "kms", "rds", "route53", "s3",
-  "secretsmanager", "sns", "sts", "wafv2",
+  "acm",
+  "applicationautoscaling",
+  "backup",
+  "cloudfront",
+  "cloudwatch",
+  "cloudwatchlogs",
+  "codebuild",
+  "codecommit",
+  "codedeploy",
+  "codepipeline",
+  "codestarconnections",
+  "codestarnotifications",
+  "dynamodb",
+  "ec2",
+  "ecr",
+  "ecs",
+  "efs",
+  "elbv2",
+  "events",
+  "iam",
+  "kms",
+  "rds",
+  "route53",
+  "s3",
+  "secretsmanager",
+  "sns",
+  "sts",
+  "wafv2",
 ] as const;
 
 export interface LocalMode {

@@ -14,7 +14,10 @@ import { findProviderMirror, runTerraform, TerraformResult, writeCliConfig } fro
  * Terraform CLI config for offline runs, written into `workDir`: the provider mirror's when one is found,
  * else the caller's TF_CLI_CONFIG_FILE ("" = Terraform's default, which downloads from the registry).
  */
-export function localCliConfig(workDir: string, env: NodeJS.ProcessEnv = process.env): { cliConfigFile: string; mirror?: string } {
+export function localCliConfig(
+  workDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { cliConfigFile: string; mirror?: string } {
   const { mirror } = findProviderMirror(env);
   return { cliConfigFile: mirror ? writeCliConfig(mirror, workDir) : (env.TF_CLI_CONFIG_FILE ?? ""), mirror };
 }
@@ -32,11 +35,18 @@ export function synthesizeLocal(
   const app = new App({ outdir });
   const { environmentStacks } = buildApp(app, {
     project,
-    local: { s3Endpoint: servers.s3Endpoint, dynamodbEndpoint: servers.dynamodbEndpoint, accessKey: "S3RVER", secretKey: "S3RVER" },
+    local: {
+      s3Endpoint: servers.s3Endpoint,
+      dynamodbEndpoint: servers.dynamodbEndpoint,
+      accessKey: "S3RVER",
+      secretKey: "S3RVER",
+    },
     stateStackStatePath: path.join(workDir, "ghost-state.tfstate"),
   });
   app.synth();
-  return Object.fromEntries(environmentStacks.map((stack) => [stack.node.id, path.join(outdir, "stacks", stack.node.id)]));
+  return Object.fromEntries(
+    environmentStacks.map((stack) => [stack.node.id, path.join(outdir, "stacks", stack.node.id)]),
+  );
 }
 
 function check(result: TerraformResult, what: string): TerraformResult {
@@ -49,11 +59,17 @@ function check(result: TerraformResult, what: string): TerraformResult {
  * the local endpoints get new ports every run, and there is no state to migrate between them.
  */
 export async function terraformInit(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  check(await runTerraform(["init", "-input=false", "-no-color", "-reconfigure"], { cwd: dir, env }), `terraform init in ${dir}`);
+  check(
+    await runTerraform(["init", "-input=false", "-no-color", "-reconfigure"], { cwd: dir, env }),
+    `terraform init in ${dir}`,
+  );
 }
 
 /** `terraform plan` in `dir`; returns its summary line ("Plan: …" or "No changes. …"), throws when it fails. */
 export async function terraformPlan(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const { stdout } = check(await runTerraform(["plan", "-input=false", "-no-color"], { cwd: dir, env }), `terraform plan in ${dir}`);
+  const { stdout } = check(
+    await runTerraform(["plan", "-input=false", "-no-color"], { cwd: dir, env }),
+    `terraform plan in ${dir}`,
+  );
   return stdout.match(/^(Plan: .*|No changes\..*)$/m)?.[0] ?? "no summary found";
 }

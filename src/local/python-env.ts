@@ -18,7 +18,8 @@ export function pythonUnavailableReason(): string | undefined {
   // venv needs ensurepip (Debian ships it apart, in python3-venv).
   const result = spawnSync("python3", ["-c", "import venv, ensurepip"], { encoding: "utf8" });
   if (result.error) return "python3 is not on PATH";
-  if (result.status !== 0) return `python3 cannot create virtual environments (${result.stderr.trim().split("\n").pop()})`;
+  if (result.status !== 0)
+    return `python3 cannot create virtual environments (${result.stderr.trim().split("\n").pop()})`;
   return undefined;
 }
 
@@ -46,7 +47,9 @@ export function runLogged(
       fs.closeSync(log);
       if (code === 0) return resolve();
       const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
-      reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (exit ${code}); end of ${logFile}:\n${tail}`));
+      reject(
+        new Error(`${path.basename(command)} ${args.join(" ")} failed (exit ${code}); end of ${logFile}:\n${tail}`),
+      );
     });
   });
 }
@@ -114,7 +117,8 @@ export async function ensurePythonEnv(
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const marker = path.join(venv, MARKER);
   const wanted = requirementsHash(requirements);
-  const current = (): string | undefined => (fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim() : undefined);
+  const current = (): string | undefined =>
+    fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim() : undefined;
   if (current() === wanted) return venv;
 
   fs.mkdirSync(venv, { recursive: true }); // holds the lock and the log; `python3 -m venv` accepts it
@@ -128,7 +132,11 @@ export async function ensurePythonEnv(
       await runLogged("python3", ["-m", "venv", venv], installLog);
     }
     log(`python-env: installing ${path.basename(requirements)} (first run only, 1-2 minutes; log: ${installLog})`);
-    await runLogged(venvBin("python", venv), ["-m", "pip", "install", "--disable-pip-version-check", "-r", requirements], installLog);
+    await runLogged(
+      venvBin("python", venv),
+      ["-m", "pip", "install", "--disable-pip-version-check", "-r", requirements],
+      installLog,
+    );
     fs.writeFileSync(marker, `${wanted}\n`);
     log(`python-env: ready in ${Math.round((Date.now() - started) / 1000)} s`);
     return venv;

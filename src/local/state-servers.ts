@@ -31,7 +31,8 @@ function dynamodbCall(endpoint: string, target: string, body: unknown): Promise<
         headers: {
           "Content-Type": "application/x-amz-json-1.0",
           "X-Amz-Target": `DynamoDB_20120810.${target}`,
-          Authorization: "AWS4-HMAC-SHA256 Credential=S3RVER/20250101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+          Authorization:
+            "AWS4-HMAC-SHA256 Credential=S3RVER/20250101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
           "X-Amz-Date": "20250101T000000Z",
           "Content-Length": Buffer.byteLength(payload),
         },
@@ -48,7 +49,10 @@ function dynamodbCall(endpoint: string, target: string, body: unknown): Promise<
 }
 
 /** Reads the lock table's items (the harness uses it to show a lock is held). */
-export async function scanLockTable(dynamodbEndpoint: string, table: string): Promise<Record<string, { S?: string }>[]> {
+export async function scanLockTable(
+  dynamodbEndpoint: string,
+  table: string,
+): Promise<Record<string, { S?: string }>[]> {
   const response = await dynamodbCall(dynamodbEndpoint, "Scan", { TableName: table });
   if (response.status !== 200) throw new Error(`dynalite Scan failed: ${response.status} ${response.body}`);
   return JSON.parse(response.body).Items;

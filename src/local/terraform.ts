@@ -22,7 +22,10 @@ export interface TerraformResult {
 
 /** `terraform version` output, or undefined when no terraform is on PATH. */
 export function terraformVersion(): string | undefined {
-  const result = spawnSync("terraform", ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const result = spawnSync("terraform", ["version"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
   return result.status === 0 ? result.stdout.split("\n")[0] : undefined;
 }
 
@@ -50,12 +53,30 @@ function impliedMirrors(): string[] {
 
 /** Searches the root filesystem for the provider binary; returns the mirror root above it. */
 function searchFilesystem(): string | undefined {
-  let found = "";
+  let found: string;
   try {
     found = execFileSync(
       "find",
-      ["/", "-xdev", "(", "-path", "/proc", "-o", "-path", "/sys", "-o", "-name", "node_modules", ")", "-prune", "-o",
-        "-path", `*/${PROVIDER_DIR}/${platformDir()}/terraform-provider-aws*`, "-print", "-quit"],
+      [
+        "/",
+        "-xdev",
+        "(",
+        "-path",
+        "/proc",
+        "-o",
+        "-path",
+        "/sys",
+        "-o",
+        "-name",
+        "node_modules",
+        ")",
+        "-prune",
+        "-o",
+        "-path",
+        `*/${PROVIDER_DIR}/${platformDir()}/terraform-provider-aws*`,
+        "-print",
+        "-quit",
+      ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 120_000 },
     ).trim();
   } catch (error) {
@@ -72,12 +93,16 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { mirr
   if (configured) {
     return hasProvider(configured)
       ? { mirror: configured }
-      : { reason: `GHOST_TF_PROVIDER_MIRROR=${configured} has no ${PROVIDER_DIR}/${platformDir()}/terraform-provider-aws*` };
+      : {
+          reason: `GHOST_TF_PROVIDER_MIRROR=${configured} has no ${PROVIDER_DIR}/${platformDir()}/terraform-provider-aws*`,
+        };
   }
   const implied = impliedMirrors().find(hasProvider);
   if (implied) return { mirror: implied };
   const searched = searchFilesystem();
-  return searched ? { mirror: searched } : { reason: `no filesystem mirror of hashicorp/aws ${AWS_PROVIDER_VERSION} found; set GHOST_TF_PROVIDER_MIRROR` };
+  return searched
+    ? { mirror: searched }
+    : { reason: `no filesystem mirror of hashicorp/aws ${AWS_PROVIDER_VERSION} found; set GHOST_TF_PROVIDER_MIRROR` };
 }
 
 /**
@@ -122,7 +147,10 @@ export function terraformEnv(cliConfigFile: string, extra: NodeJS.ProcessEnv = {
 }
 
 /** Runs terraform in `cwd` and resolves with its exit code and output (never rejects on exit code). */
-export function runTerraform(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<TerraformResult> {
+export function runTerraform(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("terraform", args, {
       cwd: options.cwd,

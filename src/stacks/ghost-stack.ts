@@ -59,7 +59,8 @@ export class GhostStack extends TerraformStack {
     const prefix = namePrefix(config);
     const tags = { Project: config.project, Environment: config.environment, ManagedBy: "cdktf", ...config.tags };
     const { dns, cloudFront, waf } = config.edge;
-    const zone = dns.hostedZoneId && dns.domainName ? { hostedZoneId: dns.hostedZoneId, domainName: dns.domainName } : undefined;
+    const zone =
+      dns.hostedZoneId && dns.domainName ? { hostedZoneId: dns.hostedZoneId, domainName: dns.domainName } : undefined;
 
     ghostS3Backend(this, { project: config.project, environment: config.environment, state: props.state, local });
     ghostAwsProvider(this, { region: config.region, tags, local });
@@ -145,7 +146,9 @@ export class GhostStack extends TerraformStack {
       keepImages: config.registry.keepImages,
     });
 
-    const siteUrl = config.service.siteUrl ?? (zone ? `https://${zone.domainName}` : `${loadBalancer.scheme}://${loadBalancer.dnsName}`);
+    const siteUrl =
+      config.service.siteUrl ??
+      (zone ? `https://${zone.domainName}` : `${loadBalancer.scheme}://${loadBalancer.dnsName}`);
     const ghost = ghostEnvironment({
       siteUrl,
       frontendMaxAgeSeconds: cloudFront.enabled ? CDN_PAGE_MAX_AGE_SECONDS : undefined,
@@ -199,7 +202,10 @@ export class GhostStack extends TerraformStack {
       namePrefix: prefix,
       repositoryName: p.repositoryName,
       branch: p.branch,
-      connection: p.connectionArn && p.githubRepository ? { connectionArn: p.connectionArn, repository: p.githubRepository } : undefined,
+      connection:
+        p.connectionArn && p.githubRepository
+          ? { connectionArn: p.connectionArn, repository: p.githubRepository }
+          : undefined,
       artifactBucketName: p.artifactBucketName,
       artifactExpirationDays: p.artifactExpirationDays,
     });
@@ -255,7 +261,10 @@ export class GhostStack extends TerraformStack {
     ];
     const serviceIds = { clusterName: service.clusterName, serviceName: service.serviceName };
     const databaseIds = database && { instanceIdentifier: database.instanceIdentifier };
-    const codeDeploy = { applicationName: deployPipeline.applicationName, deploymentGroupName: deployPipeline.deploymentGroupName };
+    const codeDeploy = {
+      applicationName: deployPipeline.applicationName,
+      deploymentGroupName: deployPipeline.deploymentGroupName,
+    };
     const alarms = new ServiceAlarms(this, "alarms", {
       namePrefix: prefix,
       topicArn: alerts.topicArn,
@@ -306,7 +315,10 @@ export class GhostStack extends TerraformStack {
       : undefined;
     let aliasTarget = { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId };
     if (cloudFront.enabled && zone) {
-      const cdnCertificate = new DnsValidatedCertificate(this, "cloudfront-certificate", { ...zone, provider: usEast1 });
+      const cdnCertificate = new DnsValidatedCertificate(this, "cloudfront-certificate", {
+        ...zone,
+        provider: usEast1,
+      });
       const cdn = new ContentDelivery(this, "cdn", {
         namePrefix: prefix,
         originDomainName: loadBalancer.dnsName,
@@ -321,7 +333,12 @@ export class GhostStack extends TerraformStack {
       aliasTarget = { dnsName: cdn.domainName, zoneId: cdn.hostedZoneId };
     }
     if (zone) {
-      new SiteAlias(this, "site-alias", { ...zone, target: aliasTarget, ipv6: cloudFront.enabled, evaluateTargetHealth: !cloudFront.enabled });
+      new SiteAlias(this, "site-alias", {
+        ...zone,
+        target: aliasTarget,
+        ipv6: cloudFront.enabled,
+        evaluateTargetHealth: !cloudFront.enabled,
+      });
     }
 
     const outputs: Record<string, [string | undefined, string]> = {
@@ -333,7 +350,10 @@ export class GhostStack extends TerraformStack {
       efs_file_system_id: [storage.fileSystemId, "EFS file system holding /var/lib/ghost/content"],
       efs_access_point_id: [storage.accessPointId, "EFS access point (uid/gid 1000, /ghost-data)"],
       log_group_name: [service.logGroupName, "CloudWatch log group of the Ghost container"],
-      codecommit_clone_url_http: [pipelineSource.cloneUrlHttp, "CodeCommit clone URL (HTTPS) of the Ghost app repository"],
+      codecommit_clone_url_http: [
+        pipelineSource.cloneUrlHttp,
+        "CodeCommit clone URL (HTTPS) of the Ghost app repository",
+      ],
       codecommit_clone_url_ssh: [pipelineSource.cloneUrlSsh, "CodeCommit clone URL (SSH) of the Ghost app repository"],
       build_pipeline_name: [buildPipeline.pipelineName, "Pipeline 1: commit -> image in ECR"],
       deploy_pipeline_name: [deployPipeline.pipelineName, "Pipeline 2: image -> blue/green deployment"],

@@ -57,7 +57,13 @@ export class StateStack extends TerraformStack {
 
     this.bucketName = bucket.bucketName;
     this.lockTableName = table.name;
-    new TerraformOutput(this, "state_bucket", { value: this.bucketName, description: "S3 bucket holding Terraform state" });
-    new TerraformOutput(this, "lock_table", { value: this.lockTableName, description: "DynamoDB table holding state locks" });
+    new TerraformOutput(this, "state_bucket", {
+      value: this.bucketName,
+      description: "S3 bucket holding Terraform state",
+    });
+    new TerraformOutput(this, "lock_table", {
+      value: this.lockTableName,
+      description: "DynamoDB table holding state locks",
+    });
   }
 }

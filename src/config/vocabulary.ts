@@ -1,0 +1,127 @@
+/**
+ * The shared vocabulary of the configuration and the constructs: every enumerated value (each an
+ * `as const` list with its type derived from it), Ghost's facts, alarm thresholds and the one
+ * naming rule. It imports nothing, so everything may import it.
+ */
+
+/** How private subnets reach the internet: "none" (tasks in public subnets with public IPs, dev only), "single" NAT in the first AZ, or one "per-az" (production). */
+export const NAT_GATEWAY_MODES = ["none", "single", "per-az"] as const;
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+
+/** "mysql": RDS MySQL 8, the only database Ghost supports in production; "sqlite": SQLite on EFS, one Ghost task only. */
+export const DATABASE_ENGINES = ["mysql", "sqlite"] as const;
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+
+export const EFS_PERFORMANCE_MODES = ["generalPurpose", "maxIO"] as const;
+export type EfsPerformanceMode = (typeof EFS_PERFORMANCE_MODES)[number];
+
+export const EFS_THROUGHPUT_MODES = ["bursting", "elastic"] as const;
+export type EfsThroughputMode = (typeof EFS_THROUGHPUT_MODES)[number];
+
+export const EFS_TRANSITIONS_TO_IA = [
+  "AFTER_1_DAY",
+  "AFTER_7_DAYS",
+  "AFTER_14_DAYS",
+  "AFTER_30_DAYS",
+  "AFTER_60_DAYS",
+  "AFTER_90_DAYS",
+  "AFTER_180_DAYS",
+  "AFTER_270_DAYS",
+  "AFTER_365_DAYS",
+] as const;
+export type EfsTransitionToIa = (typeof EFS_TRANSITIONS_TO_IA)[number];
+
+export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
+export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
+
+export const CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
+export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
+
+export const IMAGE_TAG_MUTABILITIES = ["MUTABLE", "IMMUTABLE"] as const;
+export type ImageTagMutability = (typeof IMAGE_TAG_MUTABILITIES)[number];
+
+export const CODEBUILD_COMPUTE_TYPES = [
+  "BUILD_GENERAL1_SMALL",
+  "BUILD_GENERAL1_MEDIUM",
+  "BUILD_GENERAL1_LARGE",
+  "BUILD_GENERAL1_XLARGE",
+  "BUILD_GENERAL1_2XLARGE",
+] as const;
+export type CodeBuildComputeType = (typeof CODEBUILD_COMPUTE_TYPES)[number];
+
+/** CodeDeploy's predefined ECS deployment configurations (all at once, canary, linear). */
+export const ECS_DEPLOYMENT_CONFIGS = [
+  "CodeDeployDefault.ECSAllAtOnce",
+  "CodeDeployDefault.ECSCanary10Percent5Minutes",
+  "CodeDeployDefault.ECSCanary10Percent15Minutes",
+  "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+  "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+] as const;
+export type EcsDeploymentConfig = (typeof ECS_DEPLOYMENT_CONFIGS)[number];
+
+export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
+
+/** What the official Ghost image is: its port, its user and where it keeps its content. */
+export const GHOST = {
+  /** Name of the container in the task definition (CodeDeploy's AppSpec and the target group refer to it). */
+  containerName: "ghost",
+  /** Port Ghost listens on. */
+  port: 2368,
+  /** The image's `node` user, owner of the content. */
+  uid: 1000,
+  gid: 1000,
+  /** Where Ghost keeps its content (images, themes, the SQLite file); mounted from EFS. */
+  contentPath: "/var/lib/ghost/content",
+} as const;
+
+/** Thresholds and evaluation of the service alarms. */
+export interface AlarmThresholds {
+  /** Seconds per datapoint (a multiple of 60). @default 60 */
+  readonly periodSeconds: number;
+  /** Periods looked at. @default 5 */
+  readonly evaluationPeriods: number;
+  /** Breaching periods among them that fire the alarm. @default 3 */
+  readonly datapointsToAlarm: number;
+  /** 5xx answered by the load balancer itself, % of requests. @default 5 */
+  readonly loadBalancer5xxPercent: number;
+  /** 5xx answered by Ghost, % of requests. @default 5 */
+  readonly target5xxPercent: number;
+  /** p95 of the target response time, seconds. @default 2 */
+  readonly targetResponseTimeP95Seconds: number;
+  /** Average CPU of the service, %. @default 85 */
+  readonly serviceCpuPercent: number;
+  /** Average memory of the service, %. @default 85 */
+  readonly serviceMemoryPercent: number;
+  /** Lowest EFS burst-credit balance (bursting throughput only), GiB. @default 100 */
+  readonly efsBurstCreditBalanceMinGiB: number;
+  /** Highest EFS PercentIOLimit (General Purpose mode only), %. @default 90 */
+  readonly efsPercentIoLimit: number;
+  /** Average CPU of the database, %. @default 80 */
+  readonly databaseCpuPercent: number;
+  /** Lowest free storage of the database, GiB. @default 2 */
+  readonly databaseFreeStorageMinGiB: number;
+  /** Most database connections (db.t4g.micro allows about 60-85). @default 50 */
+  readonly databaseConnectionsMax: number;
+}
+
+export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  loadBalancer5xxPercent: 5,
+  target5xxPercent: 5,
+  targetResponseTimeP95Seconds: 2,
+  serviceCpuPercent: 85,
+  serviceMemoryPercent: 85,
+  efsBurstCreditBalanceMinGiB: 100,
+  efsPercentIoLimit: 90,
+  databaseCpuPercent: 80,
+  databaseFreeStorageMinGiB: 2,
+  databaseConnectionsMax: 50,
+};
+
+/** `<project>-<environment>`: the first part of every resource name in one environment. */
+export function namePrefix(config: { project: string; environment: string }): string {
+  return `${config.project}-${config.environment}`;
+}
