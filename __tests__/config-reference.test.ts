@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { resolveEnvironment, resolveProject } from "../src/config/defaults";
-import { configReference, configRows, readSection, ReferenceRow } from "../src/config/reference";
+import { configReference, configRows, readSection, ReferenceRow } from "../tools/config-reference";
 import { FULL_FEATURE_ENVIRONMENT } from "./fixtures";
 
 const SRC = path.join(__dirname, "..", "src");

@@ -9,7 +9,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { buildApp } from "../src/app";
 import { PROJECT } from "../src/config/environments";
 import { GhostEnvironmentInput, ProjectInput } from "../src/config";
-import { LocalMode, LOCAL_SERVICES } from "../src/local/mode";
+import { LocalMode, LOCAL_SERVICES } from "../src/stacks/local-mode";
 import { MULTIPLE_INSTANCES_WARNING } from "../src/stacks/ghost-stack";
 import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
 

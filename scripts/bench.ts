@@ -244,7 +244,7 @@ function sameStacks(expected: Record<string, number>, outdir: string, label: str
 
 function machine(): Record<string, string | number> {
   // Loaded on demand (as below): the unit test imports only the pure helpers above.
-  const { terraformVersion } = require("../src/local/terraform") as typeof import("../src/local/terraform");
+  const { terraformVersion } = require("../tools/terraform") as typeof import("../tools/terraform");
   return {
     nproc: os.availableParallelism(),
     cpu: os.cpus()[0]?.model ?? "unknown",
@@ -261,10 +261,10 @@ async function measurePlans(
   workDir: string,
 ): Promise<{ measurements: Measurement[]; summaries: Record<string, string> }> {
   const { loadProject } = require("../src/config") as typeof import("../src/config");
-  const { startStateServers } = require("../src/local/state-servers") as typeof import("../src/local/state-servers");
+  const { startStateServers } = require("../tools/state-servers") as typeof import("../tools/state-servers");
   const { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } =
-    require("../src/local/plan") as typeof import("../src/local/plan");
-  const { terraformEnv } = require("../src/local/terraform") as typeof import("../src/local/terraform");
+    require("../tools/plan") as typeof import("../tools/plan");
+  const { terraformEnv } = require("../tools/terraform") as typeof import("../tools/terraform");
 
   const { cliConfigFile, mirror } = localCliConfig(workDir);
   step(

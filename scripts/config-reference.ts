@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { configReference, ReferenceSection, writeSection } from "../src/config/reference";
+import { configReference, ReferenceSection, writeSection } from "../tools/config-reference";
 
 const readmePath = path.join(__dirname, "..", "README.md");
 const tables = configReference();

@@ -7,8 +7,8 @@
  */
 import * as path from "path";
 import { loadProject } from "../src/config";
-import { localCliConfig } from "../src/local/plan";
-import { startStateServers } from "../src/local/state-servers";
+import { localCliConfig } from "../tools/plan";
+import { startStateServers } from "../tools/state-servers";
 
 async function main(): Promise<void> {
   const { state } = loadProject();

@@ -8,9 +8,9 @@ import * as path from "path";
 import { environmentStackName } from "../src/app";
 import { loadProject } from "../src/config";
 import { stateKey } from "../src/stacks/backend";
-import { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } from "../src/local/plan";
-import { startStateServers } from "../src/local/state-servers";
-import { terraformEnv, terraformVersion } from "../src/local/terraform";
+import { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } from "../tools/plan";
+import { startStateServers } from "../tools/state-servers";
+import { terraformEnv, terraformVersion } from "../tools/terraform";
 
 const step = (message: string) => process.stdout.write(`==> ${message}\n`);
 

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, loadProject, ProjectInput } from "./config";
 import { PROJECT } from "./config/environments";
-import { LocalMode, localModeFromEnv } from "./local/mode";
+import { LocalMode, localModeFromEnv } from "./stacks/local-mode";
 import { GhostStack } from "./stacks/ghost-stack";
 import { StateStack, stateStackName } from "./stacks/state-stack";
 

@@ -11,7 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
-import { PROJECT_ROOT, runLogged, withLock } from "../../src/local/python-env";
+import { PROJECT_ROOT, runLogged, withLock } from "../../tools/python-env";
 
 /** Node.js release that runs Ghost here (Ghost 6.65 wants ^22.23.1 or ^24.20.0). */
 export const GHOST_NODE_VERSION = "24.22.3";

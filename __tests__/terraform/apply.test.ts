@@ -3,15 +3,15 @@
  * dependency order (the bootstrap stack, then the environment stacks in parallel, their state
  * in moto's S3 with locks in moto's DynamoDB), outputs read back, apply-only facts checked, a
  * second plan that must show no changes, then destroy. Resource types moto cannot apply are
- * listed in src/local/emulator-gaps.ts; they (and what depends on them) are left out with
+ * listed in __tests__/support/emulator-gaps.ts; they (and what depends on them) are left out with
  * -target, and the coverage is printed.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator, startEmulator } from "../../src/local/emulator";
-import { UNDELETABLE_RESOURCES } from "../../src/local/emulator-gaps";
-import { ensurePythonEnv } from "../../src/local/python-env";
-import { TerraformResult } from "../../src/local/terraform";
+import { Emulator, startEmulator } from "../support/emulator";
+import { UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
+import { ensurePythonEnv } from "../../tools/python-env";
+import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
 import {
   ApplicableSet,
@@ -199,7 +199,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
   const hint = (): string => {
     const missing = emulator?.notImplemented() ?? [];
     return missing.length
-      ? `moto reported: ${missing.join("; ")} -> add the resource type to src/local/emulator-gaps.ts`
+      ? `moto reported: ${missing.join("; ")} -> add the resource type to __tests__/support/emulator-gaps.ts`
       : `see ${emulator?.logFile}`;
   };
 

@@ -6,8 +6,8 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalMode } from "../../src/local/mode";
-import { ensurePythonEnv, PROJECT_ROOT, venvBin } from "../../src/local/python-env";
+import { LocalMode } from "../../src/stacks/local-mode";
+import { ensurePythonEnv, PROJECT_ROOT, venvBin } from "../../tools/python-env";
 import { synthesizeStacks, WORK_DIR } from "./harness";
 import { describeWithPython, planJson, readStack, stackNames, tfOk, writeStackCopy } from "./e2e";
 

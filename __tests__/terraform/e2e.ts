@@ -10,9 +10,9 @@ import { loadProject } from "../../src/config";
 import { PROJECT } from "../../src/config/environments";
 import { environmentStackName } from "../../src/app";
 import { stateStackName } from "../../src/stacks/state-stack";
-import { UNROUNDTRIPPED_ATTRIBUTES, UNSUPPORTED_RESOURCES } from "../../src/local/emulator-gaps";
-import { pythonUnavailableReason } from "../../src/local/python-env";
-import { terraformEnv, TerraformResult } from "../../src/local/terraform";
+import { UNROUNDTRIPPED_ATTRIBUTES, UNSUPPORTED_RESOURCES } from "../support/emulator-gaps";
+import { pythonUnavailableReason } from "../../tools/python-env";
+import { terraformEnv, TerraformResult } from "../../tools/terraform";
 import { describeWithTool } from "../support/tiers";
 import { TERRAFORM } from "./harness";
 

@@ -15,7 +15,7 @@ import {
   TerraformResult,
   terraformVersion,
   writeCliConfig,
-} from "../../src/local/terraform";
+} from "../../tools/terraform";
 
 export { FULL_FEATURE_ENVIRONMENT, synthesizeStacks, TEST_PROJECT, WORK_DIR };
 

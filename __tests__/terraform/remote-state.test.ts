@@ -5,8 +5,8 @@
  */
 import { ChildProcessWithoutNullStreams, spawn } from "child_process";
 import { loadProject } from "../../src/config";
-import { terraformEnv } from "../../src/local/terraform";
-import { scanLockTable, startStateServers, StateServers } from "../../src/local/state-servers";
+import { terraformEnv } from "../../tools/terraform";
+import { scanLockTable, startStateServers, StateServers } from "../../tools/state-servers";
 import { stateKey } from "../../src/stacks/backend";
 import { describeWithTerraform, expectSuccess, synthesizeStacks, terraform, TERRAFORM, TEST_PROJECT } from "./harness";
 

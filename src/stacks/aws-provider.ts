@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalMode, providerEndpoints } from "../local/mode";
+import { LocalMode, providerEndpoints } from "./local-mode";
 
 export interface GhostAwsProviderProps {
   /** Construct id. @default "aws" */

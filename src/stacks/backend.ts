@@ -1,6 +1,6 @@
 import { S3Backend, TerraformStack } from "cdktf";
 import { StateConfig } from "../config";
-import { LocalMode } from "../local/mode";
+import { LocalMode } from "./local-mode";
 
 /** Where one environment's state lives in the shared bucket. */
 export function stateKey(project: string, environment: string): string {

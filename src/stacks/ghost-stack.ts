@@ -11,7 +11,7 @@ import { DeployPipeline } from "../deploy";
 import { ContentDelivery, DnsValidatedCertificate, SiteAlias, WebFirewall } from "../edge";
 import { accountIdOf } from "../kms";
 import { LoadBalancer } from "../load-balancer";
-import { LocalMode } from "../local/mode";
+import { LocalMode } from "./local-mode";
 import { LogsKey } from "../logs-key";
 import { Network } from "../network";
 import { Registry } from "../registry";

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { StateConfig } from "../config";
-import { LocalMode } from "../local/mode";
+import { LocalMode } from "./local-mode";
 import { SecureBucket } from "../secure-bucket";
 import { ghostAwsProvider } from "./aws-provider";
 

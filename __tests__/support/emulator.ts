@@ -5,8 +5,8 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import { LocalMode } from "./mode";
-import { venvBin } from "./python-env";
+import { LocalMode } from "../../src/stacks/local-mode";
+import { venvBin } from "../../tools/python-env";
 
 /** Dummy credentials (moto accepts any). */
 export const EMULATOR_CREDENTIALS = { accessKey: "moto-test", secretKey: "moto-test" } as const;

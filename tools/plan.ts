@@ -5,8 +5,8 @@
  */
 import { App } from "cdktf";
 import * as path from "path";
-import { buildApp } from "../app";
-import { ProjectInput } from "../config";
+import { buildApp } from "../src/app";
+import { ProjectInput } from "../src/config";
 import { StateServers } from "./state-servers";
 import { findProviderMirror, runTerraform, TerraformResult, writeCliConfig } from "./terraform";
 

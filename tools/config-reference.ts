@@ -18,7 +18,7 @@ export interface ReferenceRow {
   readonly description: string;
 }
 
-const TYPES_FILE = path.join(__dirname, "types.ts");
+const TYPES_FILE = path.join(__dirname, "..", "src", "config", "types.ts");
 
 const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
 

@@ -8,7 +8,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const VENV_DIR = path.join(PROJECT_ROOT, ".venv");
 export const REQUIREMENTS_FILE = path.join(PROJECT_ROOT, "test-requirements.txt");
 const MARKER = ".test-requirements.sha256";
