@@ -11,8 +11,8 @@ import {
   PIPELINE_EVENT_TYPES,
   ServiceAlarms,
   ServiceAlarmsProps,
-} from "../src/alerts";
-import { KEY_ADMIN_ACTIONS } from "../src/logs-key";
+} from "../src/operate/alerts";
+import { KEY_ADMIN_ACTIONS } from "../src/shared/logs-key";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope, SynthJson } from "./helpers";
 
 const ACCOUNT = "123456789012";

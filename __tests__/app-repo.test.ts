@@ -21,7 +21,7 @@ import {
   TerraformOutputs,
   toYaml,
   YamlDecimal,
-} from "../src/app-repo";
+} from "../src/build/app-repo";
 import { buildApp } from "../src/app";
 import { loadProject } from "../src/config";
 import { parseArgs, writeAppRepository } from "../scripts/app-repo";

@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { BUILD_IMAGES, BuildPipeline, BuildPipelineProps } from "../src/build";
-import { APP_REPO_FILES, BUILD_VARIABLES } from "../src/app-repo";
-import { PipelineSource, PipelineSourceProps } from "../src/source";
-import { Registry } from "../src/registry";
+import { BUILD_IMAGES, BuildPipeline, BuildPipelineProps } from "../src/build/build-pipeline";
+import { APP_REPO_FILES, BUILD_VARIABLES } from "../src/build/app-repo";
+import { PipelineSource, PipelineSourceProps } from "../src/build/source";
+import { Registry } from "../src/build/registry";
 import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 function buildPipeline(

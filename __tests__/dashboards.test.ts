@@ -6,7 +6,7 @@ import {
   DeliveryMetricsProps,
   ServiceDashboard,
   ServiceDashboardProps,
-} from "../src/dashboards";
+} from "../src/operate/dashboards";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope, SynthJson } from "./helpers";
 
 const ALB = "app/ghost-test/0123456789abcdef";

@@ -4,7 +4,7 @@ import { TerraformOutput } from "cdktf";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Database, DatabaseProps } from "../src/database";
+import { Database, DatabaseProps } from "../src/run/database";
 import { onlyResource, resourcesOfType, synthScope } from "./helpers";
 
 const baseProps: DatabaseProps = {

@@ -2,12 +2,12 @@ import { Construct } from "constructs";
 import { CodedeployApp } from "@cdktf/provider-aws/lib/codedeploy-app";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ECS_DEPLOYMENT_CONFIGS } from "../src/config";
-import { DeployPipeline, DeployPipelineProps } from "../src/deploy";
-import { BuildPipeline } from "../src/build";
-import { IMAGE1_PLACEHOLDER, IMAGE1_PLACEHOLDER_NAME } from "../src/app-repo";
-import { LoadBalancer } from "../src/load-balancer";
-import { PipelineSource } from "../src/source";
-import { Registry } from "../src/registry";
+import { DeployPipeline, DeployPipelineProps } from "../src/build/deploy-pipeline";
+import { BuildPipeline } from "../src/build/build-pipeline";
+import { IMAGE1_PLACEHOLDER, IMAGE1_PLACEHOLDER_NAME } from "../src/build/app-repo";
+import { LoadBalancer } from "../src/run/load-balancer";
+import { PipelineSource } from "../src/build/source";
+import { Registry } from "../src/build/registry";
 import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 const TASK_ROLE_ARN = "arn:aws:iam::123456789012:role/ghost-test-task";

@@ -2,7 +2,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { LoadBalancer, LoadBalancerProps } from "../src/load-balancer";
+import { LoadBalancer, LoadBalancerProps } from "../src/run/load-balancer";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 const CERT = "arn:aws:acm:eu-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000";

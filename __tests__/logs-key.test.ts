@@ -1,6 +1,6 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KEY_ADMIN_ACTIONS, LOGS_KEY_ACTIONS, LogsKey, LogsKeyProps } from "../src/logs-key";
+import { KEY_ADMIN_ACTIONS, LOGS_KEY_ACTIONS, LogsKey, LogsKeyProps } from "../src/shared/logs-key";
 import { onlyResource, parsePolicy, synthScope } from "./helpers";
 
 const baseProps: LogsKeyProps = { namePrefix: "ghost-test", region: "eu-west-2", accountId: "123456789012" };

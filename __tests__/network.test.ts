@@ -4,7 +4,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { Network, NetworkProps } from "../src/network";
+import { Network, NetworkProps } from "../src/run/network";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope, SynthJson } from "./helpers";
 
 const AZS = ["eu-west-2a", "eu-west-2b", "eu-west-2c"];

@@ -1,5 +1,5 @@
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { Registry, RegistryProps } from "../src/registry";
+import { Registry, RegistryProps } from "../src/build/registry";
 import { onlyResource, synthScope } from "./helpers";
 
 function synthRegistry(props: Partial<RegistryProps> = {}) {

@@ -1,7 +1,7 @@
 // Types of the cdktf jest matchers (setup.js installs them at runtime).
 import "cdktf/lib/testing/adapters/jest";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { SecurityGroups, SecurityGroupsProps } from "../src/security-groups";
+import { SecurityGroups, SecurityGroupsProps } from "../src/run/security-groups";
 import { resourcesOfType, synthScope, SynthJson } from "./helpers";
 
 const BASE: SecurityGroupsProps = {

@@ -7,8 +7,14 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { TaskRoles } from "../src/task-roles";
-import { GhostService, GhostServiceProps, GhostSettings, ghostEnvironment, renderTaskDefinition } from "../src/service";
+import { TaskRoles } from "../src/run/task-roles";
+import {
+  GhostService,
+  GhostServiceProps,
+  GhostSettings,
+  ghostEnvironment,
+  renderTaskDefinition,
+} from "../src/run/service";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1234-AbCdEf";

@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { PipelineSource, PipelineSourceProps, PipelineTrigger } from "../src/source";
+import { PipelineSource, PipelineSourceProps, PipelineTrigger } from "../src/build/source";
 import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 const CONNECTION_ARN = "arn:aws:codeconnections:eu-west-2:123456789012:connection/abcd-1234";

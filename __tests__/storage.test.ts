@@ -3,7 +3,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
-import { Storage, StorageProps } from "../src/storage";
+import { Storage, StorageProps } from "../src/run/storage";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 /** Terraform references to the file system's and the access point's ARN. */

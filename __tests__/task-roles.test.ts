@@ -1,6 +1,6 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { TaskRoles } from "../src/task-roles";
+import { TaskRoles } from "../src/run/task-roles";
 import { parsePolicy, resourcesOfType, synthScope } from "./helpers";
 
 describe("TaskRoles", () => {

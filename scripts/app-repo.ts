@@ -12,7 +12,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { loadProject, ProjectConfig } from "../src/config";
-import { renderAppRepository, taskDefinitionFromOutputs, TerraformOutputs } from "../src/app-repo";
+import { renderAppRepository, taskDefinitionFromOutputs, TerraformOutputs } from "../src/build/app-repo";
 
 export interface AppRepoOptions {
   /** Environment name, e.g. "prod". */

@@ -3,7 +3,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { StateConfig } from "../config";
 import { LocalMode } from "./local-mode";
-import { SecureBucket } from "../secure-bucket";
+import { SecureBucket } from "../shared/secure-bucket";
 import { ghostAwsProvider } from "./aws-provider";
 
 export interface StateStackProps {

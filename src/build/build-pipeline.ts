@@ -5,8 +5,8 @@ import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { APP_REPO_FILES, BUILD_VARIABLES } from "./app-repo";
-import { assumeRolePolicy, policyDocument } from "./iam";
-import { CpuArchitecture } from "./service";
+import { assumeRolePolicy, policyDocument } from "../shared/iam";
+import { CpuArchitecture } from "../run/service";
 import { PipelineSource, PipelineTrigger, SOURCE_VARIABLES_NAMESPACE } from "./source";
 
 /** Current Amazon Linux CodeBuild images (Docker included), by task architecture. */

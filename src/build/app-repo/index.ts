@@ -2,7 +2,7 @@
  * The deployable files of the Ghost repository (the one the pipelines build from), rendered
  * from the infrastructure's own configuration and Terraform outputs.
  */
-import { TaskDefinitionSpec } from "../service";
+import { TaskDefinitionSpec } from "../../run/service";
 import { appSpecToYaml, ghostAppSpec, GhostAppSpecProps } from "./appspec";
 import { buildSpecToYaml, ghostBuildSpec } from "./buildspec";
 import { renderDockerfile } from "./dockerfile";

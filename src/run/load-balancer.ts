@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { GHOST } from "./config/vocabulary";
+import { GHOST } from "../config/vocabulary";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { PolicyStatement } from "./iam";
-import { accountIdOf } from "./kms";
-import { SecureBucket } from "./secure-bucket";
+import { PolicyStatement } from "../shared/iam";
+import { accountIdOf } from "../shared/kms";
+import { SecureBucket } from "../shared/secure-bucket";
 
 /**
  * The service principal that writes ALB access logs. Source: AWS, "Enable access logs for your

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
-import { GHOST } from "./config/vocabulary";
+import { GHOST } from "../config/vocabulary";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
-import { denyInsecureTransport, policyDocument } from "./iam";
+import { denyInsecureTransport, policyDocument } from "../shared/iam";
 
 export interface StorageProps {
   /** Prefix of every resource name, e.g. "ghost-prod". */

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { renderTaskDefinition, TaskDefinitionProps, TaskDefinitionSpec } from "../service";
+import { renderTaskDefinition, TaskDefinitionProps, TaskDefinitionSpec } from "../../run/service";
 
 /** The name CodeDeployToECS's `Image1ContainerName` gives the image placeholder. */
 export const IMAGE1_PLACEHOLDER_NAME = "IMAGE1_NAME";

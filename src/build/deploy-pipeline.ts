@@ -9,8 +9,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { APP_REPO_FILES, IMAGE1_PLACEHOLDER_NAME } from "./app-repo";
-import { EcsDeploymentConfig } from "./config/vocabulary";
-import { assumeRolePolicy, policyDocument, PolicyStatement } from "./iam";
+import { EcsDeploymentConfig } from "../config/vocabulary";
+import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam";
 import { PipelineSource, PipelineTrigger } from "./source";
 
 /** Managed policy for CodeDeploy's ECS blue/green work (task sets, listeners, alarms). */

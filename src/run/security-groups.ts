@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { GHOST } from "./config/vocabulary";
+import { GHOST } from "../config/vocabulary";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";

@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { CODEDEPLOY_DEPLOYMENT_EVENT, CODEDEPLOY_ROLLBACK_STATES } from "./alerts";
-import { policyDocument } from "./iam";
+import { policyDocument } from "../shared/iam";
 
 // ---------------------------------------------------------------------------------------------
 // Dashboard body: typed widgets, serialized once with JSON.stringify

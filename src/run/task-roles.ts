@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { assumeRolePolicy } from "./iam";
+import { assumeRolePolicy } from "../shared/iam";
 
 /** Managed policy for the ECS agent: pull from ECR and write to CloudWatch Logs. */
 const TASK_EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";

@@ -9,9 +9,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { assumeRolePolicy, policyDocument, PolicyStatement } from "./iam";
-import { accountIdOf, keyAdminStatement } from "./kms";
-import { SecureBucket } from "./secure-bucket";
+import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam";
+import { accountIdOf, keyAdminStatement } from "../shared/kms";
+import { SecureBucket } from "../shared/secure-bucket";
 
 /** Namespace of the source action's variables (`#{SourceVariables.CommitId}`). */
 export const SOURCE_VARIABLES_NAMESPACE = "SourceVariables";

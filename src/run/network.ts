@@ -12,8 +12,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import type { NatGatewayMode } from "./config/types";
-import { assumeRolePolicy, policyDocument } from "./iam";
+import type { NatGatewayMode } from "../config/types";
+import { assumeRolePolicy, policyDocument } from "../shared/iam";
 
 export interface NetworkProps {
   /** Prefix of every resource name, e.g. "ghost-prod". */

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { GHOST } from "./config/vocabulary";
+import { GHOST } from "../config/vocabulary";
 import { ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
@@ -10,9 +10,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import type { CapacityProvider, CpuArchitecture } from "./config/vocabulary";
+import type { CapacityProvider, CpuArchitecture } from "../config/vocabulary";
 export type { CapacityProvider, CpuArchitecture };
-import { policyDocument } from "./iam";
+import { policyDocument } from "../shared/iam";
 
 const CONTENT_VOLUME = "ghost-content";
 
