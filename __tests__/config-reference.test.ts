@@ -1,11 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { z } from "zod";
 import { resolveEnvironment, resolveProject } from "../src/config/defaults";
+import { environmentSchema, settings } from "../src/config/schema";
 import { configReference, configRows, readSection, ReferenceRow } from "../tools/config-reference";
 import { FULL_FEATURE_ENVIRONMENT } from "./fixtures";
 
-const SRC = path.join(__dirname, "..", "src");
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const rows = configRows();
 
@@ -44,12 +44,15 @@ function checkedDefaults(
 }
 
 describe("README configuration reference", () => {
-  it.each(["project", "environment"] as const)("README's %s table is what src/config/types.ts generates", (section) => {
-    const generated = configReference()[section];
-    if (readSection(README, section) !== generated) {
-      throw new Error(`README.md's config-reference:${section} table is stale: run npm run docs:config`);
-    }
-  });
+  it.each(["project", "environment"] as const)(
+    "README's %s table is what src/config/schema.ts generates",
+    (section) => {
+      const generated = configReference()[section];
+      if (readSection(README, section) !== generated) {
+        throw new Error(`README.md's config-reference:${section} table is stale: run npm run docs:config`);
+      }
+    },
+  );
 
   it("has one environment row per leaf of a fully featured config, and no other row", () => {
     const full = resolveEnvironment(
@@ -91,29 +94,16 @@ describe("README configuration reference", () => {
     ]);
   });
 
-  describe("a field added to GhostConfig", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-reference-"));
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    /** A copy of types.ts (imports made absolute) with `field` added to GhostConfig. */
-    function typesWith(field: string): string {
-      const source = fs
-        .readFileSync(path.join(SRC, "config", "types.ts"), "utf8")
-        .replace(/from "\.\.\//g, `from "${SRC}/`)
-        .replace("export interface GhostConfig {\n", `export interface GhostConfig {\n${field}\n`);
-      const file = path.join(dir, `types-${fs.readdirSync(dir).length}.ts`);
-      fs.writeFileSync(file, source);
-      return file;
-    }
-
-    it("fails generation without JSDoc, naming the field", () => {
-      expect(() => configRows(typesWith("  readonly plainField: string;"))).toThrow(/plainField has no JSDoc/);
+  describe("a setting added to the schema", () => {
+    it("fails generation without a description, naming the field", () => {
+      const extended = environmentSchema.extend({ plainField: z.string().default("x") });
+      expect(() => configRows(extended)).toThrow(/plainField has no description/);
     });
 
-    it("fails generation without @default, naming the field", () => {
-      expect(() => configRows(typesWith("  /** Documented. */ readonly noDefault?: number;"))).toThrow(
-        /noDefault has no @default/,
-      );
+    it("fails generation when it has neither a default nor optional (only `environment` is required)", () => {
+      const required = z.string();
+      settings.add(required, { description: "Documented." });
+      expect(() => configRows(environmentSchema.extend({ noDefault: required }))).toThrow(/noDefault has no default/);
     });
   });
 });

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, GhostEnvironmentInput, loadProject, namePrefix, ProjectInput } from "../src/config";
 import { resolveEnvironment, resolveProject } from "../src/config/defaults";
+import { configRows } from "../tools/config-reference";
 
 /** A small valid project with one environment "dev"; `overrides` replace fields of that environment. */
 function withDev(overrides: Partial<GhostEnvironmentInput> = {}, top: Partial<ProjectInput> = {}): ProjectInput {
@@ -249,7 +250,11 @@ describe("resolveEnvironment (defaults)", () => {
   });
 
   it("leaves the subnets empty when the VPC CIDR cannot be cut (validation then reports it)", () => {
-    const network = resolveEnvironment({ environment: "dev", network: { vpcCidr: "not-a-cidr" } }, "ghost").network;
+    const zones = "abcdefghi".split("").map((zone) => `eu-west-2${zone}`); // 18 subnets: /29s of a /24
+    const network = resolveEnvironment(
+      { environment: "dev", availabilityZones: zones, network: { vpcCidr: "10.0.0.0/24" } },
+      "ghost",
+    ).network;
     expect(network.publicSubnetCidrs).toEqual([]);
     expect(network.privateSubnetCidrs).toEqual([]);
   });
@@ -375,7 +380,7 @@ describe("validateProject: names", () => {
     );
     expectProblem(
       input,
-      "dev",
+      "project",
       "project",
       "Ghost_Blog",
       "must be lowercase letters, digits and single hyphens, starting with a letter",
@@ -529,13 +534,13 @@ describe("validateProject: network", () => {
   it.each([
     [12, "10.0.0.0/12"],
     [25, "10.0.0.0/25"],
-  ])("rejects a VPC prefix of /%d", (prefix, vpcCidr) => {
+  ])("rejects a VPC prefix of /%d", (_prefix, vpcCidr) => {
     expectProblem(
       withDev({ network: { vpcCidr } }),
       "dev",
-      "network.vpcCidr prefix length",
-      prefix,
-      "must be a whole number from 16 to 24",
+      "network.vpcCidr",
+      vpcCidr,
+      "its prefix length must be from /16 to /24",
     );
   });
 
@@ -923,7 +928,7 @@ describe("validateProject: database", () => {
 
   it.each([19, 65537])("rejects %j GiB of allocated storage", (allocatedStorageGb) => {
     expectProblem(
-      withDev({ database: { allocatedStorageGb, maxAllocatedStorageGb: 70000 } }),
+      withDev({ database: { allocatedStorageGb, maxAllocatedStorageGb: 65536 } }),
       "dev",
       "database.allocatedStorageGb",
       allocatedStorageGb,
@@ -981,10 +986,25 @@ describe("validateProject: database", () => {
     );
   });
 
-  it("does not apply the MySQL rules to SQLite", () => {
-    expect(() =>
-      loadProject(withDev({ database: { engine: "sqlite", engineVersion: "5.7", instanceClass: "none" } })),
-    ).not.toThrow();
+  it("checks the MySQL settings with SQLite too (each setting has one rule, whatever the engine)", () => {
+    expect(() => loadProject(withDev({ database: { engine: "sqlite" } }))).not.toThrow();
+    expectProblem(
+      withDev({ database: { engine: "sqlite", engineVersion: "5.7" } }),
+      "dev",
+      "database.engineVersion",
+      "5.7",
+      "must be a MySQL 8 version",
+    );
+  });
+
+  it.each([1e12, 65537, 20.5])("rejects a storage autoscaling ceiling of %j GiB", (maxAllocatedStorageGb) => {
+    expectProblem(
+      withDev({ database: { maxAllocatedStorageGb } }),
+      "dev",
+      "database.maxAllocatedStorageGb",
+      maxAllocatedStorageGb,
+      "must be a whole number from 20 to 65536",
+    );
   });
 });
 
@@ -1436,5 +1456,92 @@ describe("validateProject: pipelines", () => {
       ["dev", false],
       ["prod", true],
     ]);
+  });
+});
+
+describe("loadProject: the input's shape, checked at run time (synth never type-checks environments.ts)", () => {
+  const setIn = (target: Record<string, any>, dotted: string, value: unknown): Record<string, any> => {
+    const [head, ...rest] = dotted.split(".");
+    return { ...target, [head]: rest.length === 0 ? value : setIn(target[head] ?? {}, rest.join("."), value) };
+  };
+  const rows = configRows().environment.filter((row) => row.field !== "environment" && row.field !== "tags");
+  /** Values of another type than the setting's: each must be refused, naming the field. */
+  const wrongValues = (type: string): unknown[] => [
+    null,
+    ...(type === "number" ? [] : [7]),
+    ...(type === "boolean" ? [] : [true]),
+    ...(type.endsWith("[]") ? [] : [["x"]]),
+    ...(type === "string" || type.startsWith('"') ? [] : ["x"]),
+    { nested: 1 },
+  ];
+  const cases = rows.flatMap((row) => wrongValues(row.type).map((value) => [row.field, value] as const));
+
+  it("has a wrong-typed case for every setting", () => {
+    expect(cases.length).toBeGreaterThan(rows.length * 3);
+  });
+
+  it.each(cases)("refuses %s = %j, naming the field", (field, value) => {
+    const problems = problemsOf({ environments: [setIn({ environment: "dev" }, field, value)] });
+    expect(problems.some((problem) => problem.startsWith(`dev: ${field}`))).toBe(true);
+  });
+
+  it.each([
+    ["service", null, "dev: service = null: must be a section: { ... }"],
+    ["availabilityZones", "eu-west-2a", 'dev: availabilityZones = "eu-west-2a": must be a list'],
+    ["service.cpu", "256", 'dev: service.cpu = "256": must be a number'],
+    ["service.ghostImage", 5, "dev: service.ghostImage = 5: must be a string"],
+  ])("says what %s must be (%j)", (field, value, problem) => {
+    expect(problemsOf({ environments: [setIn({ environment: "dev" }, field, value)] })).toEqual([problem]);
+  });
+
+  it.each(["", "x".repeat(5000), "блог-🚀"])("refuses the ECS service name %j", (serviceName) => {
+    expectProblem(
+      withDev({ service: { serviceName } }),
+      "dev",
+      "service.serviceName",
+      serviceName,
+      "an ECS service name",
+    );
+  });
+
+  it.each([
+    [{ servce: { cpu: 512 } }, "servce", 'did you mean "service"'],
+    [{ database: { deletionProtecton: true } }, "database.deletionProtecton", 'did you mean "deletionProtection"'],
+    [{ edge: { cloudfront: { enabled: true } } }, "edge.cloudfront", 'did you mean "cloudFront"'],
+  ])("refuses an unknown key %#, suggesting the setting meant", (overrides, field, hint) => {
+    const problems = problemsOf(withDev(overrides as any));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(`^dev: ${field.replace(".", "\\.")} = .*: is not a setting \\(${hint}\\?\\)`),
+    );
+  });
+
+  it("refuses an unknown project-level key and an unknown state key", () => {
+    const problems = problemsOf({
+      environments: [{ environment: "dev" }],
+      enviroments: [],
+      state: { bukket: "x" },
+    } as any);
+    expect(problems).toEqual([
+      expect.stringMatching(/^state: bukket = "x": is not a setting \(did you mean "bucket"\?\)/),
+      expect.stringMatching(/^project: enviroments = \[\]: is not a setting \(did you mean "environments"\?\)/),
+    ]);
+  });
+
+  it.each([
+    [{}, "project: environments = undefined: is required: must be a list"],
+    [{ environments: "dev" }, 'project: environments = "dev": must be a list'],
+    [{ environments: [{}] }, "environments[0]: environment = undefined: is required: must be a string"],
+    [{ environments: [{ environment: 5 }] }, "environments[0]: environment = 5: must be a string"],
+    [null, "project: (the whole input) = null: must be a section: { ... }"],
+  ])("refuses a malformed project %#", (input, problem) => {
+    expect(problemsOf(input as any)).toEqual([problem]);
+  });
+
+  it("reports every problem of the input at once", () => {
+    const problems = problemsOf(
+      withDev({ service: { cpu: "256" as any, serviceName: "" }, database: null as any, servce: {} } as any),
+    );
+    expect(problems).toHaveLength(4);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Regenerates the configuration reference in README.md (between the config-reference markers)
- * from the JSDoc of src/config/types.ts: `npm run docs:config`.
+ * from the schema (src/config/schema.ts): `npm run docs:config`.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,4 +13,4 @@ for (const section of Object.keys(tables) as ReferenceSection[]) {
   readme = writeSection(readme, section, tables[section]);
 }
 fs.writeFileSync(readmePath, readme);
-process.stdout.write(`README.md: configuration reference regenerated from src/config/types.ts\n`);
+process.stdout.write(`README.md: configuration reference regenerated from src/config/schema.ts\n`);

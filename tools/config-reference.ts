@@ -1,84 +1,65 @@
 /**
- * The configuration reference of README.md, generated from the JSDoc of src/config/types.ts with
- * the TypeScript compiler API: `npm run docs:config` writes it between the config-reference
- * markers, and __tests__/config-reference.test.ts fails when README.md or the defaults drift.
+ * The configuration reference of README.md, generated from the schema (src/config/schema.ts):
+ * each setting's type, default and description as declared there. `npm run docs:config` writes it
+ * between the config-reference markers, and __tests__/config-reference.test.ts fails when
+ * README.md or the defaults drift.
  */
-import * as path from "path";
-import * as ts from "typescript";
+import { z } from "zod";
+import { environmentSchema, projectSchema, settings } from "../src/config/schema";
+import { unwrap } from "../src/config/validate";
 
 /** One leaf field of the configuration: a table row. */
 export interface ReferenceRow {
   /** Dotted path, e.g. "network.vpcCidr". */
   readonly field: string;
-  /** The declared type; a union of literals is spelled out. */
+  /** The type; a union of literals is spelled out. */
   readonly type: string;
-  /** The @default tag text, verbatim; undefined only for a field the input requires. */
+  /** The default as the reference states it; undefined only for a field the input requires. */
   readonly default?: string;
-  /** The JSDoc comment, on one line. */
+  /** What the setting is for. */
   readonly description: string;
 }
 
-const TYPES_FILE = path.join(__dirname, "..", "src", "config", "types.ts");
+function typeText(schema: z.ZodType): string {
+  if (schema instanceof z.ZodEnum) return schema.options.map((option) => JSON.stringify(option)).join(" | ");
+  if (schema instanceof z.ZodArray) return `${typeText(unwrap(schema.element as z.ZodType)!)}[]`;
+  if (schema instanceof z.ZodRecord) return "Record<string, string>";
+  if (schema instanceof z.ZodString) return "string";
+  if (schema instanceof z.ZodNumber) return "number";
+  if (schema instanceof z.ZodBoolean) return "boolean";
+  throw new Error(`config reference: no type text for ${schema.constructor.name}`);
+}
 
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
+function defaultText(field: z.ZodType, path: string): string | undefined {
+  const meta = settings.get(field);
+  const note = meta?.note ? ` (${meta.note})` : "";
+  if (field instanceof z.ZodDefault) return `${JSON.stringify(field.def.defaultValue)}${note}`;
+  if (field instanceof z.ZodOptional) return meta?.derived ?? `undefined${note}`;
+  if (path === "environment") return undefined; // the one setting an environment must declare
+  throw new Error(`config reference: ${path} has no default and is not optional in schema.ts`);
+}
 
-/** Rows of the project table and of the environment table, read from types.ts (tests pass a variant). */
-export function configRows(typesFile = TYPES_FILE): { project: ReferenceRow[]; environment: ReferenceRow[] } {
-  const program = ts.createProgram([typesFile], {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    skipLibCheck: true,
-    noEmit: true,
+/** Rows of every leaf setting under an object schema. */
+export function schemaRows(schema: z.ZodType, prefix = ""): ReferenceRow[] {
+  const object = unwrap(schema);
+  if (!(object instanceof z.ZodObject)) throw new Error(`config reference: ${prefix || "the schema"} is not a section`);
+  return Object.entries(object.shape as Record<string, z.ZodType>).flatMap(([key, field]) => {
+    const path = `${prefix}${key}`;
+    const inner = unwrap(field)!;
+    if (inner instanceof z.ZodObject) return schemaRows(inner, `${path}.`);
+    const description = settings.get(field)?.description;
+    if (!description) throw new Error(`config reference: ${path} has no description in schema.ts`);
+    return [{ field: path, type: typeText(inner), default: defaultText(field, path), description }];
   });
-  const checker = program.getTypeChecker();
-  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(typesFile)!)!);
-  const declared = (name: string): ts.Type => {
-    const symbol = exports.find((candidate) => candidate.name === name);
-    if (!symbol) throw new Error(`config reference: types.ts exports no ${name}`);
-    return checker.getDeclaredTypeOfSymbol(symbol);
-  };
+}
 
-  /** An interface or object literal type to recurse into (not an array, a Record or a union). */
-  const isSection = (type: ts.Type): boolean =>
-    (type.flags & ts.TypeFlags.Object) !== 0 &&
-    !checker.isArrayType(type) &&
-    !checker.isTupleType(type) &&
-    checker.getIndexInfosOfType(type).length === 0 &&
-    checker.getPropertiesOfType(type).length > 0;
-
-  const typeText = (declaration: ts.PropertySignature, type: ts.Type): string =>
-    type.isUnion() && type.types.every((member) => member.isLiteral())
-      ? type.types.map((member) => checker.typeToString(member)).join(" | ")
-      : declaration.type!.getText();
-
-  const row = (symbol: ts.Symbol, field: string, required: ReadonlySet<string>): ReferenceRow[] => {
-    const declaration = symbol.valueDeclaration as ts.PropertySignature;
-    const type = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(symbol, declaration));
-    if (isSection(type)) return rows(type, `${field}.`, required);
-    const description = oneLine(ts.displayPartsToString(symbol.getDocumentationComment(checker)));
-    const tag = symbol.getJsDocTags(checker).find((candidate) => candidate.name === "default");
-    const defaultText = tag && oneLine(ts.displayPartsToString(tag.text));
-    if (!description) throw new Error(`config reference: ${field} has no JSDoc description in types.ts`);
-    if (!defaultText && !required.has(field)) throw new Error(`config reference: ${field} has no @default in types.ts`);
-    return [{ field, type: typeText(declaration, type), default: defaultText || undefined, description }];
-  };
-
-  const rows = (type: ts.Type, prefix: string, required: ReadonlySet<string>): ReferenceRow[] =>
-    checker.getPropertiesOfType(type).flatMap((symbol) => row(symbol, prefix + symbol.name, required));
-
-  /** Fields an environment must declare: the non-optional properties of its input type. */
-  const required = new Set(
-    checker
-      .getPropertiesOfType(declared("GhostEnvironmentInput"))
-      .filter((symbol) => (symbol.flags & ts.SymbolFlags.Optional) === 0)
-      .map((symbol) => symbol.name),
-  );
-  const projectSymbol = checker.getPropertyOfType(declared("ProjectInput"), "project")!;
-  return {
-    project: [...row(projectSymbol, "project", new Set()), ...rows(declared("StateConfig"), "state.", new Set())],
-    environment: rows(declared("GhostConfig"), "", required),
-  };
+/** Rows of the project table and of the environment table. */
+export function configRows(environment: z.ZodType = environmentSchema): {
+  project: ReferenceRow[];
+  environment: ReferenceRow[];
+} {
+  const { project, state } = projectSchema.shape; // the environments have the other table
+  return { project: schemaRows(z.object({ project, state })), environment: schemaRows(environment) };
 }
 
 /** `|` would end a table cell; `<` outside code spans would start an HTML tag. */

@@ -1,7 +1,6 @@
 /**
  * The shared vocabulary of the configuration and the constructs: every enumerated value (each an
- * `as const` list with its type derived from it), Ghost's facts, alarm thresholds and the one
- * naming rule. It imports nothing, so everything may import it.
+ * `as const` list with its type derived from it), Ghost's facts and the one naming rule. It imports nothing, so everything may import it.
  */
 
 /** How private subnets reach the internet: "none" (tasks in public subnets with public IPs, dev only), "single" NAT in the first AZ, or one "per-az" (production). */
@@ -74,52 +73,6 @@ export const GHOST = {
   /** Where Ghost keeps its content (images, themes, the SQLite file); mounted from EFS. */
   contentPath: "/var/lib/ghost/content",
 } as const;
-
-/** Thresholds and evaluation of the service alarms. */
-export interface AlarmThresholds {
-  /** Seconds per datapoint (a multiple of 60). @default 60 */
-  readonly periodSeconds: number;
-  /** Periods looked at. @default 5 */
-  readonly evaluationPeriods: number;
-  /** Breaching periods among them that fire the alarm. @default 3 */
-  readonly datapointsToAlarm: number;
-  /** 5xx answered by the load balancer itself, % of requests. @default 5 */
-  readonly loadBalancer5xxPercent: number;
-  /** 5xx answered by Ghost, % of requests. @default 5 */
-  readonly target5xxPercent: number;
-  /** p95 of the target response time, seconds. @default 2 */
-  readonly targetResponseTimeP95Seconds: number;
-  /** Average CPU of the service, %. @default 85 */
-  readonly serviceCpuPercent: number;
-  /** Average memory of the service, %. @default 85 */
-  readonly serviceMemoryPercent: number;
-  /** Lowest EFS burst-credit balance (bursting throughput only), GiB. @default 100 */
-  readonly efsBurstCreditBalanceMinGiB: number;
-  /** Highest EFS PercentIOLimit (General Purpose mode only), %. @default 90 */
-  readonly efsPercentIoLimit: number;
-  /** Average CPU of the database, %. @default 80 */
-  readonly databaseCpuPercent: number;
-  /** Lowest free storage of the database, GiB. @default 2 */
-  readonly databaseFreeStorageMinGiB: number;
-  /** Most database connections (db.t4g.micro allows about 60-85). @default 50 */
-  readonly databaseConnectionsMax: number;
-}
-
-export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
-  periodSeconds: 60,
-  evaluationPeriods: 5,
-  datapointsToAlarm: 3,
-  loadBalancer5xxPercent: 5,
-  target5xxPercent: 5,
-  targetResponseTimeP95Seconds: 2,
-  serviceCpuPercent: 85,
-  serviceMemoryPercent: 85,
-  efsBurstCreditBalanceMinGiB: 100,
-  efsPercentIoLimit: 90,
-  databaseCpuPercent: 80,
-  databaseFreeStorageMinGiB: 2,
-  databaseConnectionsMax: 50,
-};
 
 /** `<project>-<environment>`: the first part of every resource name in one environment. */
 export function namePrefix(config: { project: string; environment: string }): string {

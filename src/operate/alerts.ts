@@ -12,7 +12,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS } from "../config/vocabulary";
+import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS } from "../config";
 import { policyDocument, PolicyStatement } from "../shared/iam";
 import { keyAdminStatement } from "../shared/logs-key";
 
