@@ -1460,7 +1460,7 @@ describe("validateProject: pipelines", () => {
 });
 
 describe("loadProject: the input's shape, checked at run time (synth never type-checks environments.ts)", () => {
-  const setIn = (target: Record<string, any>, dotted: string, value: unknown): Record<string, any> => {
+  const setIn = (target: Record<string, any>, dotted: string, value: unknown): any => {
     const [head, ...rest] = dotted.split(".");
     return { ...target, [head]: rest.length === 0 ? value : setIn(target[head] ?? {}, rest.join("."), value) };
   };
