@@ -6,13 +6,14 @@ import { APP_REPO_FILES, BUILD_VARIABLES } from "../src/build/app-repo";
 import { PipelineSource, PipelineSourceProps } from "../src/build/source";
 import { Registry } from "../src/build/registry";
 import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
+import { testConfig } from "./support/config";
 
 function buildPipeline(
   scope: Construct,
   overrides: Partial<BuildPipelineProps> = {},
   sourceOverrides: Partial<PipelineSourceProps> = {},
 ): BuildPipeline {
-  const registry = new Registry(scope, "registry", { repositoryName: "ghost-test" });
+  const registry = new Registry(scope, "registry", { config: testConfig().registry });
   const source = new PipelineSource(scope, "source", {
     namePrefix: "ghost-test",
     repositoryName: "ghost-test-blog",

@@ -1,9 +1,12 @@
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { Registry, RegistryProps } from "../src/build/registry";
+import { RegistryConfig } from "../src/config";
+import { Registry } from "../src/build/registry";
 import { onlyResource, synthScope } from "./helpers";
+import { testConfig } from "./support/config";
 
-function synthRegistry(props: Partial<RegistryProps> = {}) {
-  return synthScope((scope) => new Registry(scope, "registry", { repositoryName: "ghost-test/ghost", ...props }));
+function synthRegistry(registry: Partial<RegistryConfig> = {}, kmsKeyArn?: string) {
+  const config = testConfig({ registry: { repositoryName: "ghost-test/ghost", ...registry } }).registry;
+  return synthScope((scope) => new Registry(scope, "registry", { config, kmsKeyArn }));
 }
 
 describe("Registry", () => {
@@ -22,7 +25,7 @@ describe("Registry", () => {
 
   it("encrypts with the given customer-managed key", () => {
     const kmsKeyArn = "arn:aws:kms:eu-west-2:123456789012:key/abc";
-    const { json } = synthRegistry({ kmsKeyArn });
+    const { json } = synthRegistry({}, kmsKeyArn);
     expect(onlyResource(json, "aws_ecr_repository").encryption_configuration).toEqual([
       { encryption_type: "KMS", kms_key: kmsKeyArn },
     ]);

@@ -4,21 +4,25 @@ import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { Storage, StorageProps } from "../src/run/storage";
+import { StorageConfig } from "../src/config";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
+import { testConfig } from "./support/config";
 
 /** Terraform references to the file system's and the access point's ARN. */
 const FS_ARN = /^\$\{aws_efs_file_system\.[^.]+\.arn\}$/;
 const AP_ARN = /^\$\{aws_efs_access_point\.[^.]+\.arn\}$/;
 const TASK_ROLE_ARN = "arn:aws:iam::123456789012:role/ghost-test-task";
 const baseProps: StorageProps = {
+  config: testConfig().storage,
   namePrefix: "ghost-test",
   subnetIds: ["subnet-a", "subnet-b"],
   securityGroupId: "sg-efs",
   taskRoleArn: TASK_ROLE_ARN,
 };
 
-function synthStorage(props: Partial<StorageProps> = {}) {
-  return synthScope((scope) => new Storage(scope, "storage", { ...baseProps, ...props }));
+function synthStorage(props: Partial<StorageProps> = {}, storage: Partial<StorageConfig> = {}) {
+  const config = { ...baseProps.config, ...storage };
+  return synthScope((scope) => new Storage(scope, "storage", { ...baseProps, ...props, config }));
 }
 
 function policyStatements(json: ReturnType<typeof synthStorage>["json"]) {
@@ -50,19 +54,22 @@ describe("Storage", () => {
   });
 
   it("follows the performance and throughput modes given", () => {
-    expect(synthStorage({ performanceMode: "maxIO", throughputMode: "elastic" }).synth).toHaveResourceWithProperties(
-      EfsFileSystem,
-      {
-        performance_mode: "maxIO",
-        throughput_mode: "elastic",
-      },
-    );
+    expect(
+      synthStorage({}, { performanceMode: "maxIO", throughputMode: "elastic" }).synth,
+    ).toHaveResourceWithProperties(EfsFileSystem, {
+      performance_mode: "maxIO",
+      throughput_mode: "elastic",
+    });
   });
 
-  it("has no lifecycle policy unless transitionToIa is set", () => {
-    expect(onlyResource(synthStorage().json, "aws_efs_file_system").lifecycle_policy).toBeUndefined();
-    const fs = onlyResource(synthStorage({ transitionToIa: "AFTER_30_DAYS" }).json, "aws_efs_file_system");
+  it("moves files not read for 30 days to Infrequent Access by default (the app's default, not a construct's)", () => {
+    const fs = onlyResource(synthStorage().json, "aws_efs_file_system");
     expect(fs.lifecycle_policy).toEqual([{ transition_to_ia: "AFTER_30_DAYS" }]);
+  });
+
+  it("follows the transition given", () => {
+    const fs = onlyResource(synthStorage({}, { transitionToIa: "AFTER_7_DAYS" }).json, "aws_efs_file_system");
+    expect(fs.lifecycle_policy).toEqual([{ transition_to_ia: "AFTER_7_DAYS" }]);
   });
 
   it("enables automatic backups", () => {

@@ -1,24 +1,16 @@
 import { Construct } from "constructs";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { RegistryConfig } from "../config";
 
 export interface RegistryProps {
-  /** Repository name, e.g. "ghost-prod/ghost". */
-  readonly repositoryName: string;
-  /**
-   * Tag mutability.
-   * @default "MUTABLE" (the deploy pipeline follows the moving `latest` tag)
-   */
-  readonly imageTagMutability?: "MUTABLE" | "IMMUTABLE";
-  /** How many images to keep (older ones expire). @default 10 */
-  readonly keepImages?: number;
+  /** The environment's `registry` section: name, tag mutability, images kept. */
+  readonly config: RegistryConfig;
   /**
    * Customer-managed KMS key ARN for the images.
    * @default undefined (the AWS-managed ECR key; encryption type is KMS either way)
    */
   readonly kmsKeyArn?: string;
-  /** Let `terraform destroy` delete a repository that still holds images. @default false */
-  readonly forceDelete?: boolean;
 }
 
 /** An ECR repository: scanned on push, KMS-encrypted, old and untagged images expired. */
@@ -30,14 +22,14 @@ export class Registry extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
     super(scope, id);
-    const keepImages = props.keepImages ?? 10;
+    const { repositoryName, imageTagMutability, keepImages } = props.config;
 
     this.repository = new EcrRepository(this, "repository", {
-      name: props.repositoryName,
-      imageTagMutability: props.imageTagMutability ?? "MUTABLE",
+      name: repositoryName,
+      imageTagMutability,
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
-      forceDelete: props.forceDelete ?? false,
+      forceDelete: false, // a destroy must never take the images with it
     });
 
     new EcrLifecyclePolicy(this, "lifecycle-policy", {

@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DatabaseConfig } from "../config";
+import { logGroup, LogSettings } from "../shared/log-group";
 
 /** MySQL logs shipped to CloudWatch (general/audit logs are too chatty for a blog). */
 const LOG_EXPORTS = ["error", "slowquery"];
@@ -14,30 +15,12 @@ export interface DatabaseProps {
   readonly subnetIds: string[];
   /** Security group of the instance (lets the Ghost tasks in on 3306). */
   readonly securityGroupId: string;
-  /** RDS instance class. @default "db.t4g.micro" */
-  readonly instanceClass?: string;
-  /** MySQL engine version, major 8 ("8.0", or a full "8.0.x"). @default "8.0" */
-  readonly engineVersion?: string;
-  /** Allocated storage, GiB. @default 20 */
-  readonly allocatedStorageGb?: number;
-  /** Storage autoscaling ceiling, GiB (>= allocated). @default 100 */
-  readonly maxAllocatedStorageGb?: number;
-  /** Multi-AZ standby. @default false */
-  readonly multiAz?: boolean;
-  /** RDS deletion protection. @default false */
-  readonly deletionProtection?: boolean;
-  /** Automated backup retention, days. @default 7 */
-  readonly backupRetentionDays?: number;
-  /** Database (schema) name. @default "ghost" */
-  readonly databaseName?: string;
-  /** Master user name; RDS generates its password and keeps it in Secrets Manager. @default "ghost" */
-  readonly username?: string;
-  /** Take a final snapshot `${namePrefix}-final` when the instance is destroyed. @default true */
-  readonly finalSnapshot?: boolean;
-  /** Retention of the exported MySQL logs, days. @default 30 */
-  readonly logRetentionDays?: number;
-  /** KMS key for the log group(s) (its policy must allow CloudWatch Logs). @default undefined (CloudWatch-managed encryption) */
-  readonly logsKmsKeyArn?: string;
+  /** The environment's `database` section. */
+  readonly config: DatabaseConfig;
+  /** Take a final snapshot `${namePrefix}-final` when the instance is destroyed. */
+  readonly finalSnapshot: boolean;
+  /** Retention and key of the exported MySQL logs. */
+  readonly logs: LogSettings;
 }
 
 /**
@@ -63,15 +46,10 @@ export class Database extends Construct {
     super(scope, id);
     if (props.subnetIds.length < 2) throw new Error("Database: RDS needs subnets in at least two AZs");
     const identifier = `${props.namePrefix}-ghost`;
-    const engineVersion = props.engineVersion ?? "8.0";
-    const allocatedStorage = props.allocatedStorageGb ?? 20;
-    const maxAllocatedStorage = props.maxAllocatedStorageGb ?? 100;
-    if (maxAllocatedStorage < allocatedStorage) {
-      throw new Error("Database: maxAllocatedStorageGb must be >= allocatedStorageGb");
-    }
-    const finalSnapshot = props.finalSnapshot ?? true;
-    this.databaseName = props.databaseName ?? "ghost";
-    this.username = props.username ?? "ghost";
+    const { config, finalSnapshot } = props;
+    const engineVersion = config.engineVersion;
+    this.databaseName = config.databaseName;
+    this.username = config.username;
 
     const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
       name: identifier,
@@ -97,24 +75,19 @@ export class Database extends Construct {
     });
 
     // RDS writes into these names; creating them first keeps their retention under our control.
-    const logGroups = LOG_EXPORTS.map(
-      (log) =>
-        new CloudwatchLogGroup(this, `log-group-${log}`, {
-          name: `/aws/rds/instance/${identifier}/${log}`,
-          retentionInDays: props.logRetentionDays ?? 30,
-          kmsKeyId: props.logsKmsKeyArn,
-        }),
+    const logGroups = LOG_EXPORTS.map((log) =>
+      logGroup(this, `log-group-${log}`, `/aws/rds/instance/${identifier}/${log}`, props.logs),
     );
 
     this.instance = new DbInstance(this, "instance", {
       identifier,
       engine: "mysql",
       engineVersion,
-      instanceClass: props.instanceClass ?? "db.t4g.micro",
+      instanceClass: config.instanceClass,
       storageType: "gp3",
       storageEncrypted: true,
-      allocatedStorage,
-      maxAllocatedStorage,
+      allocatedStorage: config.allocatedStorageGb,
+      maxAllocatedStorage: config.maxAllocatedStorageGb,
       dbName: this.databaseName,
       username: this.username,
       manageMasterUserPassword: true,
@@ -122,9 +95,9 @@ export class Database extends Construct {
       vpcSecurityGroupIds: [props.securityGroupId],
       dbSubnetGroupName: subnetGroup.name,
       parameterGroupName: parameterGroup.name,
-      multiAz: props.multiAz ?? false,
-      deletionProtection: props.deletionProtection ?? false,
-      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      multiAz: config.multiAz,
+      deletionProtection: config.deletionProtection,
+      backupRetentionPeriod: config.backupRetentionDays,
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: LOG_EXPORTS,

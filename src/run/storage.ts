@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { GHOST } from "../config/vocabulary";
+import { GHOST, StorageConfig } from "../config";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
@@ -16,12 +16,8 @@ export interface StorageProps {
   readonly securityGroupId: string;
   /** ARN of the ECS task role: the only principal the file-system policy lets mount. */
   readonly taskRoleArn: string;
-  /** EFS performance mode. @default "generalPurpose" */
-  readonly performanceMode?: "generalPurpose" | "maxIO";
-  /** EFS throughput mode. @default "bursting" */
-  readonly throughputMode?: "bursting" | "elastic";
-  /** Move files not read for this long to Infrequent Access, e.g. "AFTER_30_DAYS". @default undefined (no lifecycle policy) */
-  readonly transitionToIa?: string;
+  /** The environment's `storage` section: performance and throughput modes, Infrequent Access transition. */
+  readonly config: StorageConfig;
   /** Customer-managed KMS key ARN for encryption at rest. @default undefined (the AWS-managed `aws/elasticfilesystem` key; encryption is always on) */
   readonly kmsKeyArn?: string;
 }
@@ -51,9 +47,9 @@ export class Storage extends Construct {
       creationToken: name,
       encrypted: true,
       kmsKeyId: props.kmsKeyArn,
-      performanceMode: props.performanceMode ?? "generalPurpose",
-      throughputMode: props.throughputMode ?? "bursting",
-      lifecyclePolicy: props.transitionToIa ? [{ transitionToIa: props.transitionToIa }] : undefined,
+      performanceMode: props.config.performanceMode,
+      throughputMode: props.config.throughputMode,
+      lifecyclePolicy: [{ transitionToIa: props.config.transitionToIa }],
       // The EFS console lists file systems by their Name tag.
       tags: { Name: name },
     });

@@ -117,34 +117,19 @@ export class GhostStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       securityGroupId: securityGroups.efsSecurityGroupId,
       taskRoleArn: roles.taskRoleArn,
-      performanceMode: config.storage.performanceMode,
-      throughputMode: config.storage.throughputMode,
-      transitionToIa: config.storage.transitionToIa,
+      config: config.storage,
     });
     const database = useMysql
       ? new Database(this, "database", {
           namePrefix: prefix,
           subnetIds: network.privateSubnetIds,
           securityGroupId: securityGroups.databaseSecurityGroupId!,
-          instanceClass: config.database.instanceClass,
-          engineVersion: config.database.engineVersion,
-          allocatedStorageGb: config.database.allocatedStorageGb,
-          maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
-          multiAz: config.database.multiAz,
-          deletionProtection: config.database.deletionProtection,
-          backupRetentionDays: config.database.backupRetentionDays,
-          databaseName: config.database.databaseName,
-          username: config.database.username,
+          config: config.database,
           finalSnapshot: config.database.deletionProtection,
-          logRetentionDays: logs.retentionDays,
-          logsKmsKeyArn: logs.kmsKeyArn,
+          logs,
         })
       : undefined;
-    const registry = new Registry(this, "registry", {
-      repositoryName: config.registry.repositoryName,
-      imageTagMutability: config.registry.imageTagMutability,
-      keepImages: config.registry.keepImages,
-    });
+    const registry = new Registry(this, "registry", { config: config.registry });
 
     const siteUrl =
       config.service.siteUrl ??
