@@ -27,6 +27,8 @@ function buildDeploy(scope: Construct, overrides: Partial<DeployPipelineProps> =
     vpcId: "vpc-1",
     publicSubnetIds: ["subnet-a", "subnet-b"],
     securityGroupId: "sg-alb",
+    config: testConfig().loadBalancer,
+    region: "eu-west-2",
   });
   const registry = new Registry(scope, "registry", { config: testConfig().registry });
   const source = new PipelineSource(scope, "source", {

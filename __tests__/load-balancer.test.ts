@@ -2,20 +2,25 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { LoadBalancerConfig } from "../src/config";
 import { LoadBalancer, LoadBalancerProps } from "../src/run/load-balancer";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
+import { testConfig } from "./support/config";
 
 const CERT = "arn:aws:acm:eu-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000";
 
-function build(overrides: Partial<LoadBalancerProps> = {}) {
+function build(overrides: Partial<LoadBalancerProps> = {}, loadBalancer: Partial<LoadBalancerConfig> = {}) {
   let lb!: LoadBalancer;
+  const config = { ...testConfig({ environment: "prod" }).loadBalancer, ...loadBalancer };
   const result = synthScope((scope) => {
     lb = new LoadBalancer(scope, "lb", {
       namePrefix: "ghost-prod",
       vpcId: "vpc-123",
       publicSubnetIds: ["subnet-a", "subnet-b"],
       securityGroupId: "sg-alb",
+      region: "eu-west-2",
       ...overrides,
+      config,
     });
   });
   return { ...result, lb };
@@ -56,7 +61,7 @@ describe("LoadBalancer", () => {
 
   it("turns deletion protection off by default and on when asked", () => {
     expect(onlyResource(build().json, "aws_lb").enable_deletion_protection).toBe(false);
-    expect(onlyResource(build({ deletionProtection: true }).json, "aws_lb").enable_deletion_protection).toBe(true);
+    expect(onlyResource(build({}, { deletionProtection: true }).json, "aws_lb").enable_deletion_protection).toBe(true);
   });
 
   it("makes blue and green identical except for the name", () => {
@@ -89,10 +94,10 @@ describe("LoadBalancer", () => {
     });
   });
 
-  it("passes container port, health-check path and deregistration delay through", () => {
-    const { json } = build({ containerPort: 8000, healthCheckPath: "/health", deregistrationDelaySeconds: 5 });
+  it("passes health-check path and deregistration delay through", () => {
+    const { json } = build({}, { healthCheckPath: "/health", deregistrationDelaySeconds: 5 });
     for (const group of Object.values(resourcesOfType(json, "aws_lb_target_group"))) {
-      expect(group).toMatchObject({ port: 8000, deregistration_delay: "5", health_check: { path: "/health" } });
+      expect(group).toMatchObject({ port: 2368, deregistration_delay: "5", health_check: { path: "/health" } });
     }
   });
 
@@ -135,14 +140,14 @@ describe("LoadBalancer", () => {
   });
 
   it("forwards the test listener port to green", () => {
-    const { json } = build({ testListenerPort: 9000 });
+    const { json } = build({}, { testListenerPort: 9000 });
     const test = listenersByPort(json)[9000];
     expect(test.protocol).toBe("HTTP");
     expect(test.default_action).toEqual(forwardTo(json, "ghost-prod-green"));
   });
 
   it("serves the test listener over HTTPS with the certificate when production is HTTPS (an https Ghost redirects plain HTTP)", () => {
-    const { json } = build({ certificateArn: CERT, testListenerPort: 9000 });
+    const { json } = build({ certificateArn: CERT }, { testListenerPort: 9000 });
     expect(listenersByPort(json)[9000]).toMatchObject({
       protocol: "HTTPS",
       certificate_arn: CERT,
@@ -165,11 +170,11 @@ describe("LoadBalancer", () => {
   });
 
   describe("with access logs", () => {
-    const { synth, json } = build({ accessLogs: { bucketName: "ghost-prod-alb-logs" } });
+    const { synth, json } = build({}, { accessLogs: true });
     const bucketId = Object.keys(resourcesOfType(json, "aws_s3_bucket"))[0];
 
     it("creates the bucket with SSE-S3 (ALB log delivery rejects KMS keys)", () => {
-      expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: "ghost-prod-alb-logs" });
+      expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: "ghost-prod-alb-logs-eu-west-2" });
       const encryption = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration");
       expect(encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
     });

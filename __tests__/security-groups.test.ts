@@ -2,21 +2,27 @@
 import "cdktf/lib/testing/adapters/jest";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroups, SecurityGroupsProps } from "../src/run/security-groups";
+import { LoadBalancerConfig } from "../src/config";
 import { resourcesOfType, synthScope, SynthJson } from "./helpers";
+import { testConfig } from "./support/config";
 
 const BASE: SecurityGroupsProps = {
   namePrefix: "ghost-test",
   vpcId: "vpc-0123456789abcdef0",
   httpsEnabled: true,
-  testListenerPort: 8080,
-  testListenerCidrs: ["203.0.113.0/24", "2001:db8::/32"],
+  loadBalancer: testConfig({ loadBalancer: { testListenerCidrs: ["203.0.113.0/24", "198.51.100.0/24"] } }).loadBalancer,
   databaseEnabled: true,
+  publicIngress: true,
 };
 
-function build(overrides: Partial<SecurityGroupsProps> = {}) {
+function build(overrides: Partial<SecurityGroupsProps> = {}, loadBalancer: Partial<LoadBalancerConfig> = {}) {
   let groups!: SecurityGroups;
   const { json, synth } = synthScope((scope) => {
-    groups = new SecurityGroups(scope, "sgs", { ...BASE, ...overrides });
+    groups = new SecurityGroups(scope, "sgs", {
+      ...BASE,
+      ...overrides,
+      loadBalancer: { ...BASE.loadBalancer, ...loadBalancer },
+    });
   });
   return { json, synth, groups };
 }
@@ -84,7 +90,7 @@ describe("SecurityGroups", () => {
   it("opens the ALB's 80 and 443 to the internet (IPv4 and IPv6) and the test listener to the given CIDRs", () => {
     const { json } = build();
     expect(summary(json, "ingress", "alb")).toEqual(
-      ["80 0.0.0.0/0", "80 ::/0", "443 0.0.0.0/0", "443 ::/0", "8080 203.0.113.0/24", "8080 2001:db8::/32"].sort(),
+      ["80 0.0.0.0/0", "80 ::/0", "443 0.0.0.0/0", "443 ::/0", "8080 203.0.113.0/24", "8080 198.51.100.0/24"].sort(),
     );
   });
 
@@ -95,16 +101,11 @@ describe("SecurityGroups", () => {
   });
 
   it("opens the test listener to nobody when no CIDRs are listed", () => {
-    const { json } = build({ testListenerCidrs: [], testListenerPort: 9000 });
+    const { json } = build({}, { testListenerCidrs: [], testListenerPort: 9000 });
     expect(summary(json, "ingress", "alb").filter((r) => r.startsWith("9000 "))).toEqual([]);
   });
 
-  it("lets the ALB reach only the tasks' container port", () => {
-    const { json } = build({ containerPort: 3000 });
-    expect(summary(json, "egress", "alb")).toEqual(["3000 sg:service"]);
-  });
-
-  it("defaults the container port to Ghost's 2368", () => {
+  it("lets the ALB reach only Ghost's port 2368 on the tasks", () => {
     const { json } = build();
     expect(summary(json, "egress", "alb")).toEqual(["2368 sg:service"]);
     expect(summary(json, "ingress", "service")).toEqual(["2368 sg:alb"]);

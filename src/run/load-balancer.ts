@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { GHOST } from "../config/vocabulary";
+import { GHOST, LoadBalancerConfig } from "../config";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
@@ -37,25 +37,17 @@ export interface LoadBalancerProps {
   readonly publicSubnetIds: string[];
   /** Security group of the ALB. */
   readonly securityGroupId: string;
-  /** Port Ghost listens on inside the task. @default 2368 */
-  readonly containerPort?: number;
-  /** ACM certificate: HTTPS on 443 and HTTP 80 redirects to it. @default undefined (HTTP only, on 80) */
-  readonly certificateArn?: string;
-  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
-  readonly sslPolicy?: string;
-  /** Refuse to delete the ALB. @default false */
-  readonly deletionProtection?: boolean;
-  /** Access logs to a new SSE-S3 bucket of this name (in the stack's region). @default undefined (off) */
-  readonly accessLogs?: { readonly bucketName: string };
+  /** The environment's `loadBalancer` section: deletion protection, access logs, health check, draining, test listener. */
+  readonly config: LoadBalancerConfig;
+  /** Region of the access-log bucket `<namePrefix>-alb-logs-<region>`. */
+  readonly region: string;
   /**
-   * Target health-check path: Ghost must answer it 200 to plain HTTP without X-Forwarded-Proto,
-   * also with an https `url` (it redirects most paths then). @default "/ghost/.well-known/jwks.json"
+   * The ALB's ACM certificate (the config's, or the DNS-validated one of the edge): HTTPS on 443 and
+   * HTTP 80 redirects to it. Undefined: HTTP only, on 80.
    */
-  readonly healthCheckPath?: string;
-  /** Seconds a deregistering target keeps draining. @default 30 */
-  readonly deregistrationDelaySeconds?: number;
-  /** Port of the CodeDeploy test listener (forwards to green; HTTPS with the certificate). @default 8080 */
-  readonly testListenerPort?: number;
+  readonly certificateArn?: string;
+  /** TLS policy of the HTTPS listeners. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy?: string;
 }
 
 /**
@@ -83,7 +75,8 @@ export class LoadBalancer extends Construct {
     this.blueTargetGroup = this.targetGroup("blue", props);
     this.greenTargetGroup = this.targetGroup("green", props);
 
-    const logs = props.accessLogs ? this.accessLogBucket(props.accessLogs.bucketName) : undefined;
+    const { config } = props;
+    const logs = config.accessLogs ? this.accessLogBucket(`${props.namePrefix}-alb-logs-${props.region}`) : undefined;
 
     this.loadBalancer = new Lb(this, "alb", {
       name: props.namePrefix,
@@ -92,7 +85,7 @@ export class LoadBalancer extends Construct {
       subnets: props.publicSubnetIds,
       securityGroups: [props.securityGroupId],
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.deletionProtection ?? false,
+      enableDeletionProtection: config.deletionProtection,
       accessLogs: logs ? { bucket: logs.bucket.bucketName, enabled: true } : undefined,
       // ELB tests the bucket policy when logging is turned on, so the policy must exist first.
       dependsOn: logs ? [logs.policy] : undefined,
@@ -122,7 +115,7 @@ export class LoadBalancer extends Construct {
     });
     this.testListener = this.codeDeployListener("test", {
       ...protocol,
-      port: props.testListenerPort ?? 8080,
+      port: config.testListenerPort,
       targetGroup: this.greenTargetGroup,
     });
 
@@ -142,14 +135,14 @@ export class LoadBalancer extends Construct {
       name: `${props.namePrefix}-${color}`,
       targetType: "ip", // Fargate tasks (awsvpc) register by IP
       protocol: "HTTP",
-      port: props.containerPort ?? GHOST.port,
+      port: GHOST.port,
       vpcId: props.vpcId,
-      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+      deregistrationDelay: String(props.config.deregistrationDelaySeconds),
       // Short interval and low thresholds so a blue/green cutover takes seconds, not minutes.
       healthCheck: {
         enabled: true,
         protocol: "HTTP",
-        path: props.healthCheckPath ?? "/ghost/.well-known/jwks.json",
+        path: props.config.healthCheckPath,
         matcher: "200",
         interval: 10,
         timeout: 5,

@@ -8,32 +8,22 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import type { NatGatewayMode } from "../config/types";
+import type { NetworkConfig } from "../config";
+import { logGroup, LogSettings } from "../shared/log-group";
 import { assumeRolePolicy, policyDocument } from "../shared/iam";
 
 export interface NetworkProps {
   /** Prefix of every resource name, e.g. "ghost-prod". */
   readonly namePrefix: string;
-  /** IPv4 CIDR block of the VPC. */
-  readonly vpcCidr: string;
-  /** Availability zones to spread the subnets over (two or more). */
+  /** The environment's `network` section: VPC CIDR, subnet CIDRs (one per AZ), NAT mode, flow logs. */
+  readonly config: NetworkConfig;
+  /** Availability zones to spread the subnets over, in the order of the subnet CIDRs. */
   readonly availabilityZones: string[];
-  /** Public subnet CIDRs, one per AZ, in the order of `availabilityZones`. */
-  readonly publicSubnetCidrs: string[];
-  /** Private subnet CIDRs, one per AZ, in the order of `availabilityZones`. */
-  readonly privateSubnetCidrs: string[];
-  /** NAT gateways for the private subnets: none, one shared, or one per AZ. */
-  readonly natGateways: NatGatewayMode;
-  /** Send VPC flow logs (all traffic) to CloudWatch Logs. @default true */
-  readonly flowLogs?: boolean;
-  /** Retention of the flow-log group, in days. @default 30 */
-  readonly flowLogRetentionDays?: number;
-  /** KMS key ARN that encrypts the flow-log group. @default undefined (CloudWatch Logs' own encryption) */
-  readonly logsKmsKeyArn?: string;
+  /** Retention and key of the flow-log group. */
+  readonly logs: LogSettings;
 }
 
 /**
@@ -58,25 +48,17 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const azs = props.availabilityZones;
-    if (azs.length < 2) throw new Error(`Network: need at least 2 availability zones, got ${azs.length}`);
-    for (const [name, cidrs] of [
-      ["publicSubnetCidrs", props.publicSubnetCidrs],
-      ["privateSubnetCidrs", props.privateSubnetCidrs],
-    ] as const) {
-      if (cidrs.length !== azs.length) {
-        throw new Error(`Network: ${name} has ${cidrs.length} entries for ${azs.length} availability zones`);
-      }
-    }
+    const { config } = props;
     const name = (suffix: string) => ({ Name: `${props.namePrefix}-${suffix}` });
 
     const vpc = new Vpc(this, "vpc", {
-      cidrBlock: props.vpcCidr,
+      cidrBlock: config.vpcCidr,
       enableDnsSupport: true,
       enableDnsHostnames: true, // EFS mount targets and interface endpoints are reached by DNS name
       tags: name("vpc"),
     });
     this.vpcId = vpc.id;
-    this.vpcCidr = props.vpcCidr;
+    this.vpcCidr = config.vpcCidr;
 
     // Nothing may use the default group by accident: no ingress or egress rules at all.
     new DefaultSecurityGroup(this, "default-sg", { vpcId: vpc.id, tags: name("default-deny-all") });
@@ -93,8 +75,8 @@ export class Network extends Construct {
             tags: name(`${tier}-${az}`),
           }),
       );
-    const publicSubnets = subnets("public", props.publicSubnetCidrs);
-    const privateSubnets = subnets("private", props.privateSubnetCidrs);
+    const publicSubnets = subnets("public", config.publicSubnetCidrs);
+    const privateSubnets = subnets("private", config.privateSubnetCidrs);
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
 
@@ -138,7 +120,7 @@ export class Network extends Construct {
     };
 
     let privateTables: RouteTable[];
-    switch (props.natGateways) {
+    switch (config.natGateways) {
       case "none":
         // Local routes only: nothing in the private subnets reaches the internet.
         privateTables = [routeTable("private-rt", "private", privateSubnets)];
@@ -160,21 +142,17 @@ export class Network extends Construct {
     }
     this.privateRouteTableIds = privateTables.map((t) => t.id);
 
-    this.tasksNeedPublicIp = props.natGateways === "none";
+    this.tasksNeedPublicIp = config.natGateways === "none";
     this.serviceSubnetIds = this.tasksNeedPublicIp ? this.publicSubnetIds : this.privateSubnetIds;
 
-    if (props.flowLogs ?? true) {
+    if (config.flowLogs) {
       this.flowLogGroupName = this.flowLogs(vpc, props);
     }
   }
 
   /** Flow logs of all VPC traffic to an encrypted, expiring log group; returns the group's name. */
   private flowLogs(vpc: Vpc, props: NetworkProps): string {
-    const logGroup = new CloudwatchLogGroup(this, "flow-log-group", {
-      name: `/${props.namePrefix}/vpc-flow-logs`,
-      retentionInDays: props.flowLogRetentionDays ?? 30,
-      kmsKeyId: props.logsKmsKeyArn,
-    });
+    const flowLogGroup = logGroup(this, "flow-log-group", `/${props.namePrefix}/vpc-flow-logs`, props.logs);
     const role = new IamRole(this, "flow-log-role", {
       name: `${props.namePrefix}-vpc-flow-logs`,
       assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com"),
@@ -186,7 +164,7 @@ export class Network extends Construct {
       policy: policyDocument([
         {
           Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: [logGroup.arn, `${logGroup.arn}:*`],
+          Resource: [flowLogGroup.arn, `${flowLogGroup.arn}:*`],
         },
       ]),
     });
@@ -194,9 +172,9 @@ export class Network extends Construct {
       vpcId: vpc.id,
       trafficType: "ALL",
       logDestinationType: "cloud-watch-logs",
-      logDestination: logGroup.arn,
+      logDestination: flowLogGroup.arn,
       iamRoleArn: role.arn,
     });
-    return logGroup.name;
+    return flowLogGroup.name;
   }
 }

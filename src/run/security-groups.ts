@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { GHOST } from "../config/vocabulary";
+import { GHOST, LoadBalancerConfig } from "../config";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -9,21 +9,17 @@ export interface SecurityGroupsProps {
   readonly namePrefix: string;
   /** VPC the groups belong to. */
   readonly vpcId: string;
-  /** Port Ghost listens on in the task. @default 2368 */
-  readonly containerPort?: number;
   /** Open 443 on the ALB (HTTPS listener). */
   readonly httpsEnabled: boolean;
-  /** Port of the CodeDeploy test listener on the ALB. */
-  readonly testListenerPort: number;
-  /** CIDRs (IPv4 or IPv6) allowed to reach the test listener; empty = nobody. */
-  readonly testListenerCidrs: string[];
+  /** The environment's `loadBalancer` section: the test listener's port and the CIDRs allowed to it (empty = nobody). */
+  readonly loadBalancer: Pick<LoadBalancerConfig, "testListenerPort" | "testListenerCidrs">;
   /** Create the database group (RDS MySQL). */
   readonly databaseEnabled: boolean;
   /**
    * Open the ALB's 80/443 to the internet. Off when CloudFront fronts the site: the edge
-   * construct then admits CloudFront's origin-facing prefix list instead. @default true
+   * construct then admits CloudFront's origin-facing prefix list instead.
    */
-  readonly publicIngress?: boolean;
+  readonly publicIngress: boolean;
 }
 
 const NFS_PORT = 2049;
@@ -51,7 +47,8 @@ export class SecurityGroups extends Construct {
   constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
     super(scope, id);
     this.props = props;
-    const containerPort = props.containerPort ?? GHOST.port;
+    const containerPort = GHOST.port;
+    const { testListenerPort, testListenerCidrs } = props.loadBalancer;
 
     const alb = this.group("alb", "Ghost load balancer: public HTTP(S) and the CodeDeploy test listener");
     const service = this.group("service", "Ghost ECS tasks: traffic from the load balancer only");
@@ -61,7 +58,7 @@ export class SecurityGroups extends Construct {
       : undefined;
 
     // ALB: the public listeners, the test listener for the listed CIDRs, and the tasks behind it.
-    const publicPorts = props.publicIngress === false ? [] : props.httpsEnabled ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
+    const publicPorts = !props.publicIngress ? [] : props.httpsEnabled ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
     for (const port of publicPorts) {
       for (const cidr of ["0.0.0.0/0", "::/0"]) {
         this.ingress(
@@ -73,8 +70,8 @@ export class SecurityGroups extends Construct {
         );
       }
     }
-    props.testListenerCidrs.forEach((cidr, i) =>
-      this.ingress(`alb-in-test-${i}`, alb, props.testListenerPort, { cidr }, `CodeDeploy test listener from ${cidr}`),
+    testListenerCidrs.forEach((cidr, i) =>
+      this.ingress(`alb-in-test-${i}`, alb, testListenerPort, { cidr }, `CodeDeploy test listener from ${cidr}`),
     );
     this.egress("alb-out-service", alb, containerPort, { group: service }, "To the Ghost tasks");
 

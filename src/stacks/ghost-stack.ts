@@ -79,14 +79,9 @@ export class GhostStack extends TerraformStack {
 
     const network = new Network(this, "network", {
       namePrefix: prefix,
-      vpcCidr: config.network.vpcCidr,
+      config: config.network,
       availabilityZones: config.availabilityZones,
-      publicSubnetCidrs: config.network.publicSubnetCidrs,
-      privateSubnetCidrs: config.network.privateSubnetCidrs,
-      natGateways: config.network.natGateways,
-      flowLogs: config.network.flowLogs,
-      flowLogRetentionDays: logs.retentionDays,
-      logsKmsKeyArn: logs.kmsKeyArn,
+      logs,
     });
     const albCertificate = zone ? new DnsValidatedCertificate(this, "alb-certificate", zone) : undefined;
     const certificateArn = config.loadBalancer.certificateArn ?? albCertificate?.certificateArn;
@@ -95,8 +90,7 @@ export class GhostStack extends TerraformStack {
       namePrefix: prefix,
       vpcId: network.vpcId,
       httpsEnabled: certificateArn !== undefined,
-      testListenerPort: config.loadBalancer.testListenerPort,
-      testListenerCidrs: config.loadBalancer.testListenerCidrs,
+      loadBalancer: config.loadBalancer,
       databaseEnabled: useMysql,
       publicIngress: !cloudFront.enabled,
     });
@@ -105,12 +99,9 @@ export class GhostStack extends TerraformStack {
       vpcId: network.vpcId,
       publicSubnetIds: network.publicSubnetIds,
       securityGroupId: securityGroups.albSecurityGroupId,
+      config: config.loadBalancer,
+      region: config.region,
       certificateArn,
-      deletionProtection: config.loadBalancer.deletionProtection,
-      accessLogs: config.loadBalancer.accessLogs ? { bucketName: `${prefix}-alb-logs-${config.region}` } : undefined,
-      healthCheckPath: config.loadBalancer.healthCheckPath,
-      deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
-      testListenerPort: config.loadBalancer.testListenerPort,
     });
     const storage = new Storage(this, "storage", {
       namePrefix: prefix,
