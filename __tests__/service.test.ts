@@ -15,7 +15,9 @@ import {
   ghostEnvironment,
   renderTaskDefinition,
 } from "../src/run/service";
+import { ServiceConfig } from "../src/config";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
+import { testConfig } from "./support/config";
 
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1234-AbCdEf";
 const FS_ARN = "arn:aws:elasticfilesystem:eu-west-2:123456789012:file-system/fs-0123";
@@ -35,16 +37,22 @@ const mysql: GhostSettings = {
   },
 };
 
-function buildService(scope: Construct, overrides: Partial<GhostServiceProps> = {}): GhostService {
+function buildService(
+  scope: Construct,
+  overrides: Partial<GhostServiceProps> = {},
+  service: Partial<ServiceConfig> = {},
+): GhostService {
   const roles = new TaskRoles(scope, "roles", { namePrefix: "ghost-test" });
+  const resolved = testConfig();
   return new GhostService(scope, "ghost", {
     namePrefix: "ghost-test",
+    config: { ...resolved.service, ...service },
+    logs: { retentionDays: resolved.logs.retentionDays },
     region: "eu-west-2",
     subnetIds: ["subnet-a", "subnet-b"],
     securityGroupId: "sg-tasks",
     assignPublicIp: false,
     targetGroupArn: TG_ARN,
-    image: "123456789012.dkr.ecr.eu-west-2.amazonaws.com/ghost-test/ghost:latest",
     ...ghostEnvironment(mysql),
     efs: { fileSystemId: "fs-0123", fileSystemArn: FS_ARN, accessPointId: "fsap-0123", accessPointArn: AP_ARN },
     taskRole: roles.taskRole,
@@ -53,8 +61,8 @@ function buildService(scope: Construct, overrides: Partial<GhostServiceProps> = 
   });
 }
 
-function synthService(overrides: Partial<GhostServiceProps> = {}) {
-  return synthScope((scope) => buildService(scope, overrides));
+function synthService(overrides: Partial<GhostServiceProps> = {}, service: Partial<ServiceConfig> = {}) {
+  return synthScope((scope) => buildService(scope, overrides, service));
 }
 
 /** The role policy attached to the role whose logical id contains `roleId`. */
@@ -86,7 +94,7 @@ describe("GhostService", () => {
   });
 
   it("uses FARGATE_SPOT for the default and the service when asked", () => {
-    const spot = synthService({ capacityProvider: "FARGATE_SPOT" }).json;
+    const spot = synthService({}, { capacityProvider: "FARGATE_SPOT" }).json;
     const strategy = [{ capacity_provider: "FARGATE_SPOT", weight: 1, base: 1 }];
     expect(onlyResource(spot, "aws_ecs_cluster_capacity_providers").default_capacity_provider_strategy).toEqual(
       strategy,
@@ -103,7 +111,7 @@ describe("GhostService", () => {
 
   it("defines a Fargate awsvpc task with the given cpu, memory and architecture", () => {
     const arm = onlyResource(
-      synthService({ cpu: 512, memory: 1024, cpuArchitecture: "ARM64" }).json,
+      synthService({}, { cpu: 512, memory: 1024, cpuArchitecture: "ARM64" }).json,
       "aws_ecs_task_definition",
     );
     expect(arm).toMatchObject({
@@ -248,13 +256,16 @@ describe("GhostService", () => {
   });
 
   it("scales the desired count between min and max on average CPU with the cooldowns", () => {
-    const { synth: scaled } = synthService({
-      minCount: 1,
-      maxCount: 3,
-      cpuTargetPercent: 60,
-      scaleInCooldownSeconds: 300,
-      scaleOutCooldownSeconds: 30,
-    });
+    const { synth: scaled } = synthService(
+      {},
+      {
+        minCount: 1,
+        maxCount: 3,
+        cpuTargetPercent: 60,
+        scaleInCooldownSeconds: 300,
+        scaleOutCooldownSeconds: 30,
+      },
+    );
     expect(scaled).toHaveResourceWithProperties(AppautoscalingTarget, {
       service_namespace: "ecs",
       scalable_dimension: "ecs:service:DesiredCount",
@@ -313,11 +324,21 @@ describe("GhostService", () => {
     expect(JSON.parse(resource.container_definitions)).toEqual(JSON.parse(both.output!.rendered.value as string));
   });
 
-  it("exposes the container name and port for CodeDeploy", () => {
+  it.each([
+    ["ghost:6.65.0-alpine", "public.ecr.aws/docker/library/ghost:6.65.0-alpine"],
+    ["123456789012.dkr.ecr.eu-west-2.amazonaws.com/ghost:1", "123456789012.dkr.ecr.eu-west-2.amazonaws.com/ghost:1"],
+  ])("starts %s as %s (official images from their ECR Public mirror)", (ghostImage, image) => {
+    const containers = JSON.parse(
+      onlyResource(synthService({}, { ghostImage }).json, "aws_ecs_task_definition").container_definitions,
+    );
+    expect(containers[0].image).toBe(image);
+  });
+
+  it("exposes the container name and Ghost's port for CodeDeploy", () => {
     synthScope((scope) => {
-      const ghost = buildService(scope, { containerPort: 8080 });
+      const ghost = buildService(scope);
       expect(ghost.containerName).toBe("ghost");
-      expect(ghost.containerPort).toBe(8080);
+      expect(ghost.containerPort).toBe(2368);
     });
   });
 });

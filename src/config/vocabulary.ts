@@ -74,6 +74,22 @@ export const GHOST = {
   contentPath: "/var/lib/ghost/content",
 } as const;
 
+/**
+ * Docker's official images, mirrored by AWS on ECR Public. CodeBuild pulls through shared
+ * addresses that soon hit Docker Hub's anonymous pull limit; the mirror has no such limit.
+ */
+export const OFFICIAL_IMAGE_MIRROR = "public.ecr.aws/docker/library";
+
+/**
+ * Where the build pulls an image from: an official Docker Hub image (`ghost:6.65.0-alpine`,
+ * `ghost@sha256:...`: no registry, no namespace) from its ECR Public mirror; any other reference as is.
+ */
+export function pullableImage(image: string): string {
+  return /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[\w][\w.-]*)?(?:@sha256:[0-9a-f]{64})?$/.test(image)
+    ? `${OFFICIAL_IMAGE_MIRROR}/${image}`
+    : image;
+}
+
 /** `<project>-<environment>`: the first part of every resource name in one environment. */
 export function namePrefix(config: { project: string; environment: string }): string {
   return `${config.project}-${config.environment}`;

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
-import { GHOST } from "../config/vocabulary";
+import { GHOST, pullableImage, ServiceConfig } from "../config";
 import { ITerraformDependable } from "cdktf";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -10,9 +9,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import type { CapacityProvider, CpuArchitecture } from "../config/vocabulary";
+import type { CapacityProvider, CpuArchitecture } from "../config";
 export type { CapacityProvider, CpuArchitecture };
 import { policyDocument } from "../shared/iam";
+import { logGroup, LogSettings } from "../shared/log-group";
 
 const CONTENT_VOLUME = "ghost-content";
 
@@ -209,8 +209,8 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
 export interface GhostServiceProps {
   /** Prefix of every name, e.g. "ghost-prod"; also the cluster name. */
   readonly namePrefix: string;
-  /** ECS service name. @default "ghost-blog" */
-  readonly serviceName?: string;
+  /** The environment's `service` section: name, task size, image, counts, scaling, grace period, capacity provider. */
+  readonly config: ServiceConfig;
   /** AWS region (for the awslogs driver). */
   readonly region: string;
   /** Subnets of the tasks. */
@@ -221,16 +221,6 @@ export interface GhostServiceProps {
   readonly assignPublicIp: boolean;
   /** The blue target group: the one the service starts with. */
   readonly targetGroupArn: string;
-  /** Port Ghost listens on. @default 2368 */
-  readonly containerPort?: number;
-  /** Task CPU units. @default 256 */
-  readonly cpu?: number;
-  /** Task memory (MiB). @default 512 */
-  readonly memory?: number;
-  /** CPU architecture of the image. @default "X86_64" */
-  readonly cpuArchitecture?: CpuArchitecture;
-  /** Container image URI. */
-  readonly image: string;
   /** Container environment, as produced by `ghostEnvironment`. */
   readonly environment: EnvironmentVariable[];
   /** Container secrets, as produced by `ghostEnvironment`. */
@@ -248,26 +238,8 @@ export interface GhostServiceProps {
   readonly taskRole: IamRole;
   /** Execution role (from `TaskRoles`); this construct adds the secrets policy to it. */
   readonly executionRole: IamRole;
-  /** Days to keep container logs. @default 30 */
-  readonly logRetentionDays?: number;
-  /** KMS key for the log group(s) (its policy must allow CloudWatch Logs). @default undefined (CloudWatch-managed encryption) */
-  readonly logsKmsKeyArn?: string;
-  /** Initial number of tasks (autoscaling owns it afterwards). @default 1 */
-  readonly desiredCount?: number;
-  /** Autoscaling minimum. @default 1 */
-  readonly minCount?: number;
-  /** Autoscaling maximum. @default 1 */
-  readonly maxCount?: number;
-  /** Target average CPU utilization (%). @default 75 */
-  readonly cpuTargetPercent?: number;
-  /** @default 60 */
-  readonly scaleInCooldownSeconds?: number;
-  /** @default 60 */
-  readonly scaleOutCooldownSeconds?: number;
-  /** Seconds the ALB health checks are ignored after a task starts (Ghost migrates on boot). @default 120 */
-  readonly healthCheckGracePeriodSeconds?: number;
-  /** Capacity provider of the tasks. @default "FARGATE" */
-  readonly capacityProvider?: CapacityProvider;
+  /** Retention and key of the container log group. */
+  readonly logs: LogSettings;
   /**
    * Resources the service must wait for: the listener (a target group without one cannot be
    * attached) and the EFS mount targets. @default []
@@ -294,14 +266,11 @@ export class GhostService extends Construct {
 
   constructor(scope: Construct, id: string, props: GhostServiceProps) {
     super(scope, id);
-    this.containerPort = props.containerPort ?? GHOST.port;
-    const strategy = [{ capacityProvider: props.capacityProvider ?? "FARGATE", weight: 1, base: 1 }];
+    const { config } = props;
+    this.containerPort = GHOST.port;
+    const strategy = [{ capacityProvider: config.capacityProvider, weight: 1, base: 1 }];
 
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/ecs/${props.namePrefix}/ghost`,
-      retentionInDays: props.logRetentionDays ?? 30,
-      kmsKeyId: props.logsKmsKeyArn,
-    });
+    const containerLogs = logGroup(this, "log-group", `/ecs/${props.namePrefix}/ghost`, props.logs);
 
     this.cluster = new EcsCluster(this, "cluster", {
       name: props.namePrefix,
@@ -318,17 +287,17 @@ export class GhostService extends Construct {
     this.taskDefinitionProps = {
       // Prefixed family: two environments in one account must not share a family (revisions would mix).
       family: `${props.namePrefix}-ghost`,
-      cpu: props.cpu ?? 256,
-      memory: props.memory ?? 512,
-      cpuArchitecture: props.cpuArchitecture ?? "X86_64",
-      image: props.image,
+      cpu: config.cpu,
+      memory: config.memory,
+      cpuArchitecture: config.cpuArchitecture,
+      image: pullableImage(config.ghostImage),
       containerPort: this.containerPort,
       environment: props.environment,
       secrets: props.secrets,
       executionRoleArn: props.executionRole.arn,
       taskRoleArn: props.taskRole.arn,
       efs: { fileSystemId: props.efs.fileSystemId, accessPointId: props.efs.accessPointId },
-      logGroupName: logGroup.name, // a reference, so the log group exists before any task logs
+      logGroupName: containerLogs.name, // a reference, so the log group exists before any task logs
       region: props.region,
     };
     const spec = renderTaskDefinition(this.taskDefinitionProps);
@@ -345,12 +314,12 @@ export class GhostService extends Construct {
       volume: spec.volumes,
     });
 
-    const serviceName = props.serviceName ?? "ghost-blog";
+    const serviceName = config.serviceName;
     this.service = new EcsService(this, "service", {
       name: serviceName,
       cluster: this.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: props.desiredCount ?? 1,
+      desiredCount: config.desiredCount,
       deploymentController: { type: "CODE_DEPLOY" },
       capacityProviderStrategy: strategy,
       platformVersion: "LATEST",
@@ -366,7 +335,7 @@ export class GhostService extends Construct {
         securityGroups: [props.securityGroupId],
         assignPublicIp: props.assignPublicIp,
       },
-      healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 120,
+      healthCheckGracePeriodSeconds: config.healthCheckGracePeriodSeconds,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       // CodeDeploy owns the task definition and target group after its first deployment;
@@ -381,8 +350,8 @@ export class GhostService extends Construct {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
       resourceId: `service/${this.cluster.name}/${this.service.name}`,
-      minCapacity: props.minCount ?? 1,
-      maxCapacity: props.maxCount ?? 1,
+      minCapacity: config.minCount,
+      maxCapacity: config.maxCount,
     });
     new AppautoscalingPolicy(this, "cpu-scaling", {
       name: `${props.namePrefix}-ghost-cpu`,
@@ -392,9 +361,9 @@ export class GhostService extends Construct {
       resourceId: target.resourceId,
       targetTrackingScalingPolicyConfiguration: {
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-        targetValue: props.cpuTargetPercent ?? 75,
-        scaleInCooldown: props.scaleInCooldownSeconds ?? 60,
-        scaleOutCooldown: props.scaleOutCooldownSeconds ?? 60,
+        targetValue: config.cpuTargetPercent,
+        scaleInCooldown: config.scaleInCooldownSeconds,
+        scaleOutCooldown: config.scaleOutCooldownSeconds,
       },
     });
 
@@ -403,8 +372,8 @@ export class GhostService extends Construct {
     this.serviceName = this.service.name;
     this.taskDefinitionArn = this.taskDefinition.arn;
     this.taskDefinitionFamily = this.taskDefinition.family;
-    this.logGroupName = logGroup.name;
-    this.logGroupArn = logGroup.arn;
+    this.logGroupName = containerLogs.name;
+    this.logGroupArn = containerLogs.arn;
   }
 
   /** Exactly what the task needs: the agent reads the given secrets, Ghost mounts its access point. */

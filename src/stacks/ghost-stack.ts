@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AlertTopic, DeliveryNotifications, ServiceAlarms } from "../operate/alerts";
-import { pullableImage, taskDefinitionTemplateOutput } from "../build/app-repo";
+import { taskDefinitionTemplateOutput } from "../build/app-repo";
 import { BuildPipeline } from "../build/build-pipeline";
 import { GhostConfig, namePrefix, StateConfig } from "../config";
 import { DeliveryMetrics, ServiceDashboard } from "../operate/dashboards";
@@ -142,30 +142,17 @@ export class GhostStack extends TerraformStack {
     });
     const service = new GhostService(this, "service", {
       namePrefix: prefix,
-      serviceName: config.service.serviceName,
+      config: config.service,
       region: config.region,
       subnetIds: network.serviceSubnetIds,
       securityGroupId: securityGroups.serviceSecurityGroupId,
       assignPublicIp: network.tasksNeedPublicIp,
       targetGroupArn: loadBalancer.blueTargetGroup.arn,
-      cpu: config.service.cpu,
-      memory: config.service.memory,
-      cpuArchitecture: config.service.cpuArchitecture,
-      image: pullableImage(config.service.ghostImage),
       ...ghost,
       efs: storage,
       taskRole: roles.taskRole,
       executionRole: roles.executionRole,
-      logRetentionDays: logs.retentionDays,
-      logsKmsKeyArn: logs.kmsKeyArn,
-      desiredCount: config.service.desiredCount,
-      minCount: config.service.minCount,
-      maxCount: config.service.maxCount,
-      cpuTargetPercent: config.service.cpuTargetPercent,
-      scaleInCooldownSeconds: config.service.scaleInCooldownSeconds,
-      scaleOutCooldownSeconds: config.service.scaleOutCooldownSeconds,
-      healthCheckGracePeriodSeconds: config.service.healthCheckGracePeriodSeconds,
-      capacityProvider: config.service.capacityProvider,
+      logs,
       dependsOn: [loadBalancer.productionListener, ...storage.mountTargets],
     });
     if (config.service.maxCount > 1 || config.service.desiredCount > 1) {
