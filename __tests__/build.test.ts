@@ -27,6 +27,9 @@ function buildPipeline(
     repositoryUrl: registry.repositoryUrl,
     repositoryArn: registry.repositoryArn,
     region: "eu-west-2",
+    config: testConfig().pipelines,
+    cpuArchitecture: "X86_64",
+    logs: { retentionDays: 30 },
     ...overrides,
   });
 }
@@ -70,7 +73,11 @@ describe("BuildPipeline", () => {
 
   it("takes compute type and timeouts from the props", () => {
     const custom = onlyResource(
-      synthBuild({ computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 30, queuedTimeoutMinutes: 60 }).json,
+      synthBuild({
+        config: testConfig({
+          pipelines: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 30, queuedTimeoutMinutes: 60 },
+        }).pipelines,
+      }).json,
       "aws_codebuild_project",
     );
     expect(custom).toMatchObject({ build_timeout: 30, queued_timeout: 60 });

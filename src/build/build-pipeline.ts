@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { APP_REPO_FILES, BUILD_VARIABLES } from "./app-repo";
 import { assumeRolePolicy, policyDocument } from "../shared/iam";
-import { CpuArchitecture } from "../run/service";
+import { CpuArchitecture, PipelinesConfig } from "../config";
+import { logGroup, LogSettings } from "../shared/log-group";
 import { PipelineSource, PipelineTrigger, SOURCE_VARIABLES_NAMESPACE } from "./source";
 
 /** Current Amazon Linux CodeBuild images (Docker included), by task architecture. */
@@ -26,20 +26,12 @@ export interface BuildPipelineProps {
   readonly repositoryArn: string;
   /** Region of the repository. */
   readonly region: string;
-  /** The moving tag pushed with every build; the deploy pipeline follows it. @default "latest" */
-  readonly imageTag?: string;
-  /** Architecture of the image, the task's: the build runs on the same. @default "X86_64" */
-  readonly cpuArchitecture?: CpuArchitecture;
-  /** CodeBuild compute type. @default "BUILD_GENERAL1_SMALL" */
-  readonly computeType?: string;
-  /** Minutes a build may run. @default 60 */
-  readonly buildTimeoutMinutes?: number;
-  /** Minutes a build may wait in the queue. @default 480 */
-  readonly queuedTimeoutMinutes?: number;
-  /** Days to keep build logs. @default 30 */
-  readonly logRetentionDays?: number;
-  /** KMS key for the log group(s) (its policy must allow CloudWatch Logs). @default undefined (CloudWatch-managed encryption) */
-  readonly logsKmsKeyArn?: string;
+  /** The environment's `pipelines` section: the image tag, CodeBuild's compute type and timeouts. */
+  readonly config: PipelinesConfig;
+  /** Architecture of the image, the task's: the build runs on the same. */
+  readonly cpuArchitecture: CpuArchitecture;
+  /** Retention and key of the build log group. */
+  readonly logs: LogSettings;
 }
 
 /**
@@ -66,11 +58,7 @@ export class BuildPipeline extends Construct {
     const name = `${prefix}-ghost-build`;
     const pipelineName = `${prefix}-build`;
 
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/codebuild/${name}`,
-      retentionInDays: props.logRetentionDays ?? 30,
-      kmsKeyId: props.logsKmsKeyArn,
-    });
+    const buildLogs = logGroup(this, "log-group", `/aws/codebuild/${name}`, props.logs);
 
     this.role = new IamRole(this, "role", {
       name: `${prefix}-codebuild`,
@@ -83,7 +71,7 @@ export class BuildPipeline extends Construct {
         {
           Sid: "BuildLogs",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: [logGroup.arn, `${logGroup.arn}:*`],
+          Resource: [buildLogs.arn, `${buildLogs.arn}:*`],
         },
         ...source.artifactStatements(),
         {
@@ -104,39 +92,39 @@ export class BuildPipeline extends Construct {
       ]),
     });
 
-    const environment = BUILD_IMAGES[props.cpuArchitecture ?? "X86_64"];
+    const environment = BUILD_IMAGES[props.cpuArchitecture];
     this.project = new CodebuildProject(this, "project", {
       name,
       description: `Builds the Ghost image of ${prefix} and pushes it to ECR`,
       serviceRole: this.role.arn,
-      buildTimeout: props.buildTimeoutMinutes ?? 60,
-      queuedTimeout: props.queuedTimeoutMinutes ?? 480,
+      buildTimeout: props.config.buildTimeoutMinutes,
+      queuedTimeout: props.config.queuedTimeoutMinutes,
       encryptionKey: source.artifactKeyArn,
       source: { type: "CODEPIPELINE", buildspec: APP_REPO_FILES.buildspec },
       artifacts: { type: "CODEPIPELINE" },
       environment: {
         type: environment.type,
         image: environment.image,
-        computeType: props.computeType ?? "BUILD_GENERAL1_SMALL",
+        computeType: props.config.computeType,
         imagePullCredentialsType: "CODEBUILD",
         privilegedMode: true, // runs the Docker daemon that builds the image
         environmentVariable: [
           { name: BUILD_VARIABLES.repositoryUri, value: props.repositoryUrl, type: "PLAINTEXT" },
           { name: BUILD_VARIABLES.region, value: props.region, type: "PLAINTEXT" },
-          { name: BUILD_VARIABLES.imageTag, value: props.imageTag ?? "latest", type: "PLAINTEXT" },
+          { name: BUILD_VARIABLES.imageTag, value: props.config.imageTag, type: "PLAINTEXT" },
         ],
       },
       // Layers of the Ghost base image are reused between builds on the same host.
       cache: { type: "LOCAL", modes: ["LOCAL_DOCKER_LAYER_CACHE", "LOCAL_SOURCE_CACHE"] },
       logsConfig: {
-        cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name },
+        cloudwatchLogs: { status: "ENABLED", groupName: buildLogs.name },
         s3Logs: { status: "DISABLED" },
       },
       dependsOn: [rolePolicy],
     });
     this.projectName = this.project.name;
     this.projectArn = this.project.arn;
-    this.logGroupName = logGroup.name;
+    this.logGroupName = buildLogs.name;
 
     const pipelinePolicy = new IamRolePolicy(this, "pipeline-policy", {
       name: `${prefix}-pipeline-build`,

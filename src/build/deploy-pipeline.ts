@@ -9,15 +9,12 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { APP_REPO_FILES, IMAGE1_PLACEHOLDER_NAME } from "./app-repo";
-import { EcsDeploymentConfig } from "../config/vocabulary";
+import { PipelinesConfig } from "../config";
 import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam";
 import { PipelineSource, PipelineTrigger } from "./source";
 
 /** Managed policy for CodeDeploy's ECS blue/green work (task sets, listeners, alarms). */
 const CODEDEPLOY_ECS_POLICY_ARN = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS";
-
-/** CodeDeploy accepts waits of 0 to 2880 minutes (two days). */
-const MAX_WAIT_MINUTES = 2880;
 
 export interface DeployPipelineProps {
   /** Prefix of every name, e.g. "ghost-prod". */
@@ -40,22 +37,14 @@ export interface DeployPipelineProps {
   /** ECR repository the build pushes to. */
   readonly repositoryName: string;
   readonly repositoryArn: string;
-  /** The moving tag whose push starts a deployment. @default "latest" */
-  readonly imageTag?: string;
   /** Task and execution roles of the task definition: the only roles the pipeline may pass. */
   readonly taskRoleArn: string;
   readonly executionRoleArn: string;
-  /** How traffic moves to the new tasks (see ECS_DEPLOYMENT_CONFIGS). @default "CodeDeployDefault.ECSAllAtOnce" */
-  readonly deploymentConfig?: EcsDeploymentConfig;
-  /** Minutes the old (blue) tasks keep running after the cutover, for a fast rollback. @default 5 */
-  readonly terminateBlueAfterMinutes?: number;
   /**
-   * Minutes to wait for someone to continue the deployment after the replacement tasks are
-   * ready (test them on the test listener); 0 moves traffic at once. @default 0
+   * The environment's `pipelines` section: the image tag that starts a deployment, how traffic
+   * moves (deployment configuration), the ready wait, the blue tasks' termination wait, approval.
    */
-  readonly readyWaitMinutes?: number;
-  /** Stop before deploying until someone approves. @default false */
-  readonly manualApproval?: boolean;
+  readonly config: PipelinesConfig;
   /** SNS topic told about pending approvals. @default undefined (no notification) */
   readonly approvalTopicArn?: string;
   /** Target 5xx responses in one minute that stop and roll back a deployment. @default 5 */
@@ -86,10 +75,9 @@ export class DeployPipeline extends Construct {
     super(scope, id);
     const prefix = props.namePrefix;
     const source = props.source;
-    const imageTag = props.imageTag ?? "latest";
-    const deploymentConfig = props.deploymentConfig ?? "CodeDeployDefault.ECSAllAtOnce";
-    const readyWait = checkedMinutes("readyWaitMinutes", props.readyWaitMinutes ?? 0);
-    const terminateAfter = checkedMinutes("terminateBlueAfterMinutes", props.terminateBlueAfterMinutes ?? 5);
+    const { imageTag, deploymentConfig } = props.config;
+    const readyWait = props.config.readyWaitMinutes;
+    const terminateAfter = props.config.terminateBlueAfterMinutes;
     const pipelineName = `${prefix}-deploy`;
 
     this.codeDeployRole = new IamRole(this, "codedeploy-role", {
@@ -147,7 +135,7 @@ export class DeployPipeline extends Construct {
       policy: policyDocument(this.pipelineStatements(props, deploymentConfig)),
     });
 
-    const approval = props.manualApproval ?? false;
+    const approval = props.config.manualApproval;
     const stages: CodepipelineStage[] = [
       {
         name: "Source",
@@ -278,7 +266,7 @@ export class DeployPipeline extends Construct {
         Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
       },
     ];
-    if (props.manualApproval && props.approvalTopicArn) {
+    if (props.config.manualApproval && props.approvalTopicArn) {
       statements.push({ Sid: "NotifyApprovers", Action: ["sns:Publish"], Resource: props.approvalTopicArn });
     }
     return statements;
@@ -317,11 +305,4 @@ export class DeployPipeline extends Construct {
       }),
     ];
   }
-}
-
-function checkedMinutes(name: string, minutes: number): number {
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_WAIT_MINUTES) {
-    throw new Error(`${name} must be a whole number of minutes from 0 to ${MAX_WAIT_MINUTES}, got ${minutes}`);
-  }
-  return minutes;
 }

@@ -178,13 +178,9 @@ export class GhostStack extends TerraformStack {
       repositoryUrl: registry.repositoryUrl,
       repositoryArn: registry.repositoryArn,
       region: config.region,
-      imageTag: p.imageTag,
+      config: p,
       cpuArchitecture: config.service.cpuArchitecture,
-      computeType: p.computeType,
-      buildTimeoutMinutes: p.buildTimeoutMinutes,
-      queuedTimeoutMinutes: p.queuedTimeoutMinutes,
-      logRetentionDays: logs.retentionDays,
-      logsKmsKeyArn: logs.kmsKeyArn,
+      logs,
     });
     // The pipeline role publishes the manual-approval notification to the alerts topic.
     const alerts = new AlertTopic(this, "alerts", {
@@ -206,13 +202,9 @@ export class GhostStack extends TerraformStack {
       loadBalancerArnSuffix: loadBalancer.arnSuffix,
       repositoryName: registry.repositoryName,
       repositoryArn: registry.repositoryArn,
-      imageTag: p.imageTag,
       taskRoleArn: roles.taskRoleArn,
       executionRoleArn: roles.executionRoleArn,
-      deploymentConfig: p.deploymentConfig,
-      terminateBlueAfterMinutes: p.terminateBlueAfterMinutes,
-      readyWaitMinutes: p.readyWaitMinutes,
-      manualApproval: p.manualApproval,
+      config: p,
       approvalTopicArn: alerts.topicArn,
     });
     taskDefinitionTemplateOutput(this, service.taskDefinitionProps);
