@@ -152,7 +152,6 @@ describe("resolveEnvironment (defaults)", () => {
 
   it("leaves every edge feature off", () => {
     expect(config.edge).toEqual({
-      dns: {},
       cloudFront: { enabled: false, priceClass: "PriceClass_100" },
       waf: { enabled: false, rateLimit: 2000 },
     });
@@ -1276,11 +1275,11 @@ describe("validateProject: edge", () => {
 
   it("rejects a domain without a hosted zone", () => {
     expectProblem(
-      withDev({ edge: { dns: { domainName: "blog.example.com" } } }),
+      withDev({ edge: { dns: { domainName: "blog.example.com" } as any } }),
       "dev",
-      "edge.dns",
-      { domainName: "blog.example.com" },
-      "set both hostedZoneId and domainName, or neither",
+      "edge.dns.hostedZoneId",
+      undefined,
+      "is required",
     );
   });
 
@@ -1367,24 +1366,26 @@ describe("validateProject: pipelines", () => {
   });
 
   it("accepts GitHub through a connection", () => {
-    expect(() => loadProject(withDev({ pipelines: { connectionArn, githubRepository: "me/blog" } }))).not.toThrow();
+    expect(() =>
+      loadProject(withDev({ pipelines: { github: { connectionArn, repository: "me/blog" } } })),
+    ).not.toThrow();
   });
 
   it("rejects a connection without a GitHub repository", () => {
     expectProblem(
-      withDev({ pipelines: { connectionArn } }),
+      withDev({ pipelines: { github: { connectionArn } as any } }),
       "dev",
-      "pipelines.connectionArn",
-      connectionArn,
-      "set connectionArn and githubRepository together",
+      "pipelines.github.repository",
+      undefined,
+      "is required",
     );
   });
 
   it("rejects a malformed connection ARN", () => {
     expectProblem(
-      withDev({ pipelines: { connectionArn: "arn:aws:s3:::x", githubRepository: "me/blog" } }),
+      withDev({ pipelines: { github: { connectionArn: "arn:aws:s3:::x", repository: "me/blog" } } }),
       "dev",
-      "pipelines.connectionArn",
+      "pipelines.github.connectionArn",
       "arn:aws:s3:::x",
       "must be a connection ARN",
     );
@@ -1392,9 +1393,9 @@ describe("validateProject: pipelines", () => {
 
   it("rejects a GitHub repository that is not owner/name", () => {
     expectProblem(
-      withDev({ pipelines: { connectionArn, githubRepository: "blog" } }),
+      withDev({ pipelines: { github: { connectionArn, repository: "blog" } } }),
       "dev",
-      "pipelines.githubRepository",
+      "pipelines.github.repository",
       "blog",
       'must be "owner/name"',
     );

@@ -10,9 +10,11 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
   service: { cpu: 512, memory: 1024, cpuArchitecture: "ARM64", maxCount: 2 },
   database: { engine: "mysql", multiAz: true, deletionProtection: true },
   pipelines: {
-    connectionArn:
-      "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
-    githubRepository: "example/ghost-blog",
+    github: {
+      connectionArn:
+        "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555",
+      repository: "example/ghost-blog",
+    },
     deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes",
     readyWaitMinutes: 10,
     manualApproval: true,

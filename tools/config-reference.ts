@@ -30,26 +30,39 @@ function typeText(schema: z.ZodType): string {
   throw new Error(`config reference: no type text for ${schema.constructor.name}`);
 }
 
-function defaultText(field: z.ZodType, path: string): string | undefined {
+/** An optional section whose fields come together (a pair): its path, and what stands without it. */
+interface Pair {
+  readonly path: string;
+  readonly note?: string;
+}
+
+function defaultText(field: z.ZodType, path: string, pair?: Pair): string | undefined {
   const meta = settings.get(field);
   const note = meta?.note ? ` (${meta.note})` : "";
   if (field instanceof z.ZodDefault) return `${JSON.stringify(field.def.defaultValue)}${note}`;
   if (field instanceof z.ZodOptional) return meta?.derived ?? `undefined${note}`;
+  if (pair) return `undefined (required with \`${pair.path}\`${pair.note ? `; without it: ${pair.note}` : ""})`;
   if (path === "environment") return undefined; // the one setting an environment must declare
   throw new Error(`config reference: ${path} has no default and is not optional in schema.ts`);
 }
 
 /** Rows of every leaf setting under an object schema. */
-export function schemaRows(schema: z.ZodType, prefix = ""): ReferenceRow[] {
+export function schemaRows(schema: z.ZodType, prefix = "", pair?: Pair): ReferenceRow[] {
   const object = unwrap(schema);
   if (!(object instanceof z.ZodObject)) throw new Error(`config reference: ${prefix || "the schema"} is not a section`);
   return Object.entries(object.shape as Record<string, z.ZodType>).flatMap(([key, field]) => {
     const path = `${prefix}${key}`;
     const inner = unwrap(field)!;
-    if (inner instanceof z.ZodObject) return schemaRows(inner, `${path}.`);
-    const description = settings.get(field)?.description;
-    if (!description) throw new Error(`config reference: ${path} has no description in schema.ts`);
-    return [{ field: path, type: typeText(inner), default: defaultText(field, path), description }];
+    const meta = settings.get(field);
+    if (inner instanceof z.ZodObject) {
+      // An optional section with a description is a pair: its fields are all given, or none.
+      const inPair = field instanceof z.ZodOptional && meta ? { path, note: meta.note } : pair;
+      return schemaRows(inner, `${path}.`, inPair);
+    }
+    if (!meta?.description) throw new Error(`config reference: ${path} has no description in schema.ts`);
+    return [
+      { field: path, type: typeText(inner), default: defaultText(field, path, pair), description: meta.description },
+    ];
   });
 }
 

@@ -48,6 +48,12 @@ function optional<T extends z.ZodType>(schema: T, description: string, extra: Om
   return field;
 }
 
+/** A setting a section must have (an environment's name; each field of a pair). */
+function required<T extends z.ZodType>(schema: T, description: string) {
+  settings.add(schema, { description });
+  return schema;
+}
+
 /** A section of settings whose fields all have defaults. */
 function section<T extends z.ZodRawShape>(shape: T) {
   // Every field has a default, so an empty section is complete (prefault: the defaults inside apply).
@@ -328,16 +334,22 @@ const pipelines = section({
     "main",
     "Branch whose pushes build and deploy.",
   ),
-  connectionArn: optional(
-    matching(
-      /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
-      "must be a connection ARN: arn:aws:codestar-connections:<region>:<account>:connection/<id> (or codeconnections)",
-    ),
-    "A CodeStar/CodeConnections connection ARN: use GitHub (githubRepository) instead of CodeCommit.",
-  ),
-  githubRepository: optional(
-    matching(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"'),
-    '"owner/name" of the GitHub repository, with connectionArn.',
+  github: optional(
+    z.strictObject({
+      connectionArn: required(
+        matching(
+          /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+          "must be a connection ARN: arn:aws:codestar-connections:<region>:<account>:connection/<id> (or codeconnections)",
+        ),
+        "The CodeStar/CodeConnections connection authorised for the repository.",
+      ),
+      repository: required(
+        matching(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"'),
+        '"owner/name" of the GitHub repository.',
+      ),
+    }),
+    "GitHub through a connection instead of CodeCommit (both fields together).",
+    { note: "CodeCommit" },
   ),
   artifactBucketName: optional(text(), "Pipeline artifact bucket (KMS-encrypted; globally unique).", {
     derived: '"<project>-<environment>-pipeline-artifacts-<region>"',
@@ -431,19 +443,23 @@ const logs = section({
 });
 
 const edge = section({
-  dns: section({
-    hostedZoneId: optional(
-      matching(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
-      "Route 53 hosted zone of the site's domain: with domainName, an ACM certificate (DNS-validated) and an alias record.",
-    ),
-    domainName: optional(
-      matching(
-        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-        "must be a lowercase DNS name such as blog.example.com",
+  dns: optional(
+    z.strictObject({
+      hostedZoneId: required(
+        matching(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+        "Route 53 hosted zone of the site's domain: an ACM certificate (DNS-validated) and an alias record go there.",
       ),
-      "The site's domain, e.g. blog.example.com (inside the hosted zone).",
-    ),
-  }),
+      domainName: required(
+        matching(
+          /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          "must be a lowercase DNS name such as blog.example.com",
+        ),
+        "The site's domain, e.g. blog.example.com (inside the hosted zone).",
+      ),
+    }),
+    "The site's DNS in Route 53 (both fields together).",
+    { note: "no DNS, no certificate from the edge" },
+  ),
   cloudFront: section({
     enabled: withDefault(
       flag(),
@@ -487,14 +503,10 @@ export const environmentSchema = z.strictObject({
   project: optional(projectName, "Project name: first part of every resource name.", {
     derived: 'the project\'s ("ghost")',
   }),
-  environment: (() => {
-    const field = matching(NAME_PART, "must be lowercase letters, digits and single hyphens, starting with a letter");
-    settings.add(field, {
-      description:
-        "Environment name (dev, prod, ...): second part of every resource name; lowercase letters, digits, single hyphens, and `<project>-<environment>` at most 26 characters (ALB names allow 32).",
-    });
-    return field;
-  })(),
+  environment: required(
+    matching(NAME_PART, "must be lowercase letters, digits and single hyphens, starting with a letter"),
+    "Environment name (dev, prod, ...): second part of every resource name; lowercase letters, digits, single hyphens, and `<project>-<environment>` at most 26 characters (ALB names allow 32).",
+  ),
   region: withDefault(region, "eu-west-2", "AWS region code.", "the tutorial's"),
   availabilityZones: optional(
     z

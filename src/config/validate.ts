@@ -176,16 +176,6 @@ function validateStorage(config: GhostConfig, problems: Problems): void {
   );
 }
 
-function validatePipelines(config: GhostConfig, problems: Problems): void {
-  const p = config.pipelines;
-  problems.check(
-    (p.connectionArn === undefined) === (p.githubRepository === undefined),
-    "pipelines.connectionArn",
-    p.connectionArn ?? null,
-    "set connectionArn and githubRepository together (GitHub through a connection), or neither (CodeCommit)",
-  );
-}
-
 function validateAlerts(config: GhostConfig, problems: Problems): void {
   const thresholds = config.alerts.thresholds;
   problems.check(
@@ -198,16 +188,10 @@ function validateAlerts(config: GhostConfig, problems: Problems): void {
 
 function validateEdge(config: GhostConfig, problems: Problems): void {
   const { dns, cloudFront } = config.edge;
-  problems.check(
-    (dns.hostedZoneId === undefined) === (dns.domainName === undefined),
-    "edge.dns",
-    dns,
-    "set both hostedZoneId and domainName, or neither",
-  );
   if (cloudFront.enabled) {
     // Behind CloudFront, Ghost's https url needs an https origin: the ALB certificate comes from dns.
     problems.check(
-      dns.domainName !== undefined,
+      dns !== undefined,
       "edge.cloudFront.enabled",
       true,
       "CloudFront needs edge.dns (hostedZoneId and domainName) for its certificate and the ALB's",
@@ -237,7 +221,6 @@ export function environmentProblems(config: GhostConfig): string[] {
   validateService(config, problems);
   validateDatabase(config, problems);
   validateStorage(config, problems);
-  validatePipelines(config, problems);
   validateAlerts(config, problems);
   validateEdge(config, problems);
   return problems.list;

@@ -59,8 +59,7 @@ export class GhostStack extends TerraformStack {
     const prefix = namePrefix(config);
     const tags = { Project: config.project, Environment: config.environment, ManagedBy: "cdktf", ...config.tags };
     const { dns, cloudFront, waf } = config.edge;
-    const zone =
-      dns.hostedZoneId && dns.domainName ? { hostedZoneId: dns.hostedZoneId, domainName: dns.domainName } : undefined;
+    const zone = dns;
 
     ghostS3Backend(this, { project: config.project, environment: config.environment, state: props.state, local });
     ghostAwsProvider(this, { region: config.region, tags, local });
@@ -165,10 +164,7 @@ export class GhostStack extends TerraformStack {
       namePrefix: prefix,
       repositoryName: p.repositoryName,
       branch: p.branch,
-      connection:
-        p.connectionArn && p.githubRepository
-          ? { connectionArn: p.connectionArn, repository: p.githubRepository }
-          : undefined,
+      connection: p.github,
       artifactBucketName: p.artifactBucketName,
       artifactExpirationDays: p.artifactExpirationDays,
     });
