@@ -1,0 +1,44 @@
+import { TerraformStack } from "cdktf";
+import { ContentDelivery, DnsValidatedCertificate, SiteAlias, WebFirewall } from "../../edge";
+import { Foundation } from "./foundation";
+import { RunLens } from "./run-step";
+
+/** Edge, each part off unless configured: the web firewall, CloudFront with its certificate, the site's alias. */
+export function edgeLens(stack: TerraformStack, base: Foundation, run: RunLens): void {
+  const { config, prefix, usEast1 } = base;
+  const { dns: zone, cloudFront, waf } = config.edge;
+  const { loadBalancer, securityGroups } = run;
+  const firewall = waf.enabled
+    ? new WebFirewall(stack, "waf", {
+        namePrefix: prefix,
+        scope: cloudFront.enabled ? "CLOUDFRONT" : "REGIONAL",
+        usEast1Provider: usEast1,
+        rateLimit: waf.rateLimit,
+        loadBalancerArn: cloudFront.enabled ? undefined : loadBalancer.arn,
+      })
+    : undefined;
+  let aliasTarget = { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId };
+  if (cloudFront.enabled && zone) {
+    const cdnCertificate = new DnsValidatedCertificate(stack, "cloudfront-certificate", { ...zone, provider: usEast1 });
+    const cdn = new ContentDelivery(stack, "cdn", {
+      namePrefix: prefix,
+      originDomainName: loadBalancer.dnsName,
+      originProtocol: loadBalancer.scheme,
+      albSecurityGroupId: securityGroups.albSecurityGroupId,
+      originFacingPrefixListId: cloudFront.originFacingPrefixListId!,
+      aliases: [zone.domainName],
+      certificateArn: cdnCertificate.certificateArn,
+      webAclArn: firewall?.webAclArn,
+      priceClass: cloudFront.priceClass,
+    });
+    aliasTarget = { dnsName: cdn.domainName, zoneId: cdn.hostedZoneId };
+  }
+  if (zone) {
+    new SiteAlias(stack, "site-alias", {
+      ...zone,
+      target: aliasTarget,
+      ipv6: cloudFront.enabled,
+      evaluateTargetHealth: !cloudFront.enabled,
+    });
+  }
+}
