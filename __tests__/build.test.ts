@@ -3,23 +3,21 @@ import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { BUILD_IMAGES, BuildPipeline, BuildPipelineProps } from "../src/build/build-pipeline";
 import { APP_REPO_FILES, BUILD_VARIABLES } from "../src/build/app-repo";
-import { PipelineSource, PipelineSourceProps } from "../src/build/source";
+import { PipelineSource } from "../src/build/source";
 import { Registry } from "../src/build/registry";
 import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
-import { testConfig } from "./support/config";
+import { PipelinesConfig } from "../src/config";
+import { sourceConfig, testConfig } from "./support/config";
 
 function buildPipeline(
   scope: Construct,
   overrides: Partial<BuildPipelineProps> = {},
-  sourceOverrides: Partial<PipelineSourceProps> = {},
+  sourceOverrides: Partial<PipelinesConfig> = {},
 ): BuildPipeline {
   const registry = new Registry(scope, "registry", { config: testConfig().registry });
   const source = new PipelineSource(scope, "source", {
     namePrefix: "ghost-test",
-    repositoryName: "ghost-test-blog",
-    branch: "main",
-    artifactBucketName: "ghost-test-pipeline-artifacts",
-    ...sourceOverrides,
+    config: sourceConfig(sourceOverrides),
   });
   return new BuildPipeline(scope, "build", {
     namePrefix: "ghost-test",
@@ -34,7 +32,7 @@ function buildPipeline(
   });
 }
 
-function synthBuild(overrides: Partial<BuildPipelineProps> = {}, sourceOverrides: Partial<PipelineSourceProps> = {}) {
+function synthBuild(overrides: Partial<BuildPipelineProps> = {}, sourceOverrides: Partial<PipelinesConfig> = {}) {
   return synthScope((scope) => buildPipeline(scope, overrides, sourceOverrides));
 }
 
@@ -241,7 +239,7 @@ describe("BuildPipeline", () => {
     const { json: github } = synthBuild(
       {},
       {
-        connection: {
+        github: {
           connectionArn: "arn:aws:codestar-connections:eu-west-2:123456789012:connection/x",
           repository: "a/b",
         },

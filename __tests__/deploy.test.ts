@@ -9,7 +9,7 @@ import { LoadBalancer } from "../src/run/load-balancer";
 import { PipelineSource } from "../src/build/source";
 import { Registry } from "../src/build/registry";
 import { allowedActions, onlyResource, parsePolicy, resourcesOfType, synthScope } from "./helpers";
-import { testConfig } from "./support/config";
+import { sourceConfig, testConfig } from "./support/config";
 
 const TASK_ROLE_ARN = "arn:aws:iam::123456789012:role/ghost-test-task";
 const EXECUTION_ROLE_ARN = "arn:aws:iam::123456789012:role/ghost-test-task-execution";
@@ -31,12 +31,7 @@ function buildDeploy(scope: Construct, overrides: Partial<DeployPipelineProps> =
     region: "eu-west-2",
   });
   const registry = new Registry(scope, "registry", { config: testConfig().registry });
-  const source = new PipelineSource(scope, "source", {
-    namePrefix: "ghost-test",
-    repositoryName: "ghost-test-blog",
-    branch: "main",
-    artifactBucketName: "ghost-test-pipeline-artifacts",
-  });
+  const source = new PipelineSource(scope, "source", { namePrefix: "ghost-test", config: sourceConfig() });
   const deploy = new DeployPipeline(scope, "deploy", {
     namePrefix: "ghost-test",
     source,

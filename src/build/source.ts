@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
 import { CodecommitRepository } from "@cdktf/provider-aws/lib/codecommit-repository";
 import { CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -9,6 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { PipelinesConfig } from "../config";
 import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam";
 import { accountIdOf, keyAdminStatement } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
@@ -27,18 +27,11 @@ export interface ConnectionSource {
 export interface PipelineSourceProps {
   /** Prefix of every name, e.g. "ghost-prod". */
   readonly namePrefix: string;
-  /** CodeCommit repository name (ignored with `connection`). */
-  readonly repositoryName: string;
-  /** Branch whose pushes build and deploy; the CodeCommit default branch. */
-  readonly branch: string;
-  /** Use this connection's repository instead of creating a CodeCommit one. @default undefined (CodeCommit) */
-  readonly connection?: ConnectionSource;
-  /** Pipeline artifact bucket (globally unique). */
-  readonly artifactBucketName: string;
-  /** Days before artifacts (and old versions of them) expire. @default 30 */
-  readonly artifactExpirationDays?: number;
-  /** Let `terraform destroy` empty the artifact bucket. @default false */
-  readonly forceDestroyArtifacts?: boolean;
+  /**
+   * The environment's `pipelines` section: the CodeCommit repository (or `github`, a connection's
+   * repository instead), the branch, the artifact bucket and its expiry.
+   */
+  readonly config: PipelinesConfig;
 }
 
 /** What a pipeline needs to start its source action. */
@@ -88,18 +81,18 @@ export class PipelineSource extends Construct {
   constructor(scope: Construct, id: string, props: PipelineSourceProps) {
     super(scope, id);
     const prefix = props.namePrefix;
-    this.branch = props.branch;
-    this.connection = props.connection;
+    const { config } = props;
+    this.branch = config.branch;
+    this.connection = config.github;
 
-    if (props.connection) {
-      validateConnection(props.connection);
-      this.repositoryName = props.connection.repository;
+    if (this.connection) {
+      this.repositoryName = this.connection.repository;
     } else {
       // The provider sets the default branch once the repository has a branch (first push).
       this.repository = new CodecommitRepository(this, "repository", {
-        repositoryName: props.repositoryName,
+        repositoryName: config.repositoryName,
         description: `Ghost site (${prefix}): Dockerfile, buildspec, appspec and task definition template`,
-        defaultBranch: props.branch,
+        defaultBranch: config.branch,
       });
       this.repositoryName = this.repository.repositoryName;
       this.cloneUrlHttp = this.repository.cloneUrlHttp;
@@ -124,13 +117,13 @@ export class PipelineSource extends Construct {
       targetKeyId: this.artifactKey.keyId,
     });
 
-    const expirationDays = props.artifactExpirationDays ?? 30;
+    const expirationDays = config.artifactExpirationDays;
     this.artifactBucket = new SecureBucket(this, "artifacts", {
-      bucketName: props.artifactBucketName,
+      bucketName: config.artifactBucketName,
       kmsKeyArn: this.artifactKey.arn,
       expirationDays,
       noncurrentVersionExpirationDays: expirationDays,
-      forceDestroy: props.forceDestroyArtifacts ?? false,
+      forceDestroy: false, // a destroy must not empty the artifacts
     });
     this.artifactBucketName = this.artifactBucket.bucketName;
     this.artifactBucketArn = this.artifactBucket.bucketArn;
@@ -256,22 +249,12 @@ export class PipelineSource extends Construct {
   }
 }
 
-function validateConnection(connection: ConnectionSource): void {
-  if (connectionService(connection.connectionArn) === undefined) {
-    throw new Error(`not a CodeStar/CodeConnections connection ARN: ${connection.connectionArn}`);
-  }
-  if (!/^[\w.-]+\/[\w.-]+$/.test(connection.repository)) {
-    throw new Error(`connection repository must be "owner/name": ${connection.repository}`);
-  }
-}
-
 /**
- * The IAM service prefix of a connection ARN, a literal from the config (the service was
- * renamed in 2024: both forms exist, and the policy names the ARN's own).
+ * The IAM service prefix of a connection ARN (its form is validated with the config): the
+ * service was renamed in 2024, both forms exist, and the policy names the ARN's own.
  */
-function connectionService(arn: string): "codestar-connections" | "codeconnections" | undefined {
-  const service = Token.isUnresolved(arn) ? undefined : arn.split(":")[2];
-  return service === "codestar-connections" || service === "codeconnections" ? service : undefined;
+function connectionService(arn: string): string {
+  return arn.split(":")[2];
 }
 
 export interface PipelineTriggerProps {

@@ -20,14 +20,7 @@ export function buildLens(stack: TerraformStack, base: Foundation, run: RunLens)
   const { config, prefix, logs, roles } = base;
   const p = config.pipelines;
   const { registry, loadBalancer, service } = run;
-  const source = new PipelineSource(stack, "pipeline-source", {
-    namePrefix: prefix,
-    repositoryName: p.repositoryName,
-    branch: p.branch,
-    connection: p.github,
-    artifactBucketName: p.artifactBucketName,
-    artifactExpirationDays: p.artifactExpirationDays,
-  });
+  const source = new PipelineSource(stack, "pipeline-source", { namePrefix: prefix, config: p });
   const buildPipeline = new BuildPipeline(stack, "build-pipeline", {
     namePrefix: prefix,
     source,
