@@ -13,6 +13,7 @@ import {
   ServiceAlarmsProps,
 } from "../src/operate/alerts";
 import { KEY_ADMIN_ACTIONS } from "../src/shared/logs-key";
+import { testConfig } from "./support/config";
 import { onlyResource, parsePolicy, resourcesOfType, synthScope, SynthJson } from "./helpers";
 
 const ACCOUNT = "123456789012";
@@ -21,7 +22,12 @@ const GIB = 1024 ** 3;
 
 // ---------------------------------------------------------------------------------------------
 
-const topicProps: AlertTopicProps = { namePrefix: "ghost-test", region: "eu-west-2", accountId: ACCOUNT };
+const topicProps: AlertTopicProps = {
+  namePrefix: "ghost-test",
+  region: "eu-west-2",
+  accountId: ACCOUNT,
+  emails: testConfig().alerts.emails,
+};
 
 function synthTopic(props: Partial<AlertTopicProps> = {}) {
   const result = synthScope((scope) => new AlertTopic(scope, "alerts", { ...topicProps, ...props }));
@@ -129,12 +135,6 @@ describe("AlertTopic", () => {
       ["email", "dev@example.org"],
     ]);
   });
-
-  it("refuses an e-mail address that is not one, at synth", () => {
-    expect(() => synthTopic({ emails: ["ops@example.com", "not-an-address", "a b@c.d"] })).toThrow(
-      /not an e-mail address: "not-an-address", "a b@c.d"/,
-    );
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -157,6 +157,7 @@ const alarmProps: ServiceAlarmsProps = {
   service: { clusterName: "ghost-test", serviceName: "ghost-blog", minRunningTasks: 1 },
   fileSystem: { fileSystemId: "fs-123", throughputMode: "bursting", performanceMode: "generalPurpose" },
   database: { instanceIdentifier: "ghost-test-ghost" },
+  thresholds: testConfig().alerts.thresholds,
 };
 
 function synthAlarms(props: Partial<ServiceAlarmsProps> = {}): Record<string, any> {
@@ -372,6 +373,7 @@ describe("ServiceAlarms", () => {
   it("takes thresholds and evaluation from its props", () => {
     const alarms = synthAlarms({
       thresholds: {
+        ...alarmProps.thresholds,
         periodSeconds: 300,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
@@ -404,12 +406,6 @@ describe("ServiceAlarms", () => {
   it("has no database alarms without a database (SQLite)", () => {
     const alarms = synthAlarms({ database: undefined });
     expect(Object.keys(alarms).filter((name) => name.includes("-db-"))).toEqual([]);
-  });
-
-  it("refuses more datapoints to alarm than evaluation periods", () => {
-    expect(() => synthAlarms({ thresholds: { evaluationPeriods: 2, datapointsToAlarm: 3 } })).toThrow(
-      /datapointsToAlarm/,
-    );
   });
 });
 

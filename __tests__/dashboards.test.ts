@@ -228,6 +228,7 @@ const deliveryProps: DeliveryMetricsProps = {
   region: "eu-west-2",
   pipelineNames: ["ghost-test-build", "ghost-test-deploy"],
   codeDeploy: { applicationName: "ghost-test-app", deploymentGroupName: "ghost-test-group" },
+  logs: { retentionDays: 30 },
 };
 
 function synthDelivery(props: Partial<DeliveryMetricsProps> = {}) {
@@ -246,7 +247,7 @@ describe("DeliveryMetrics", () => {
     });
     const keyArn = "arn:aws:kms:eu-west-2:123456789012:key/abc";
     expect(
-      onlyResource(synthDelivery({ retentionDays: 90, logsKmsKeyArn: keyArn }).json, "aws_cloudwatch_log_group"),
+      onlyResource(synthDelivery({ logs: { retentionDays: 90, kmsKeyArn: keyArn } }).json, "aws_cloudwatch_log_group"),
     ).toMatchObject({
       retention_in_days: 90,
       kms_key_id: keyArn,

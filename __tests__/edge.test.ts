@@ -15,6 +15,7 @@ import {
   WebFirewall,
   WebFirewallProps,
 } from "../src/edge";
+import { testConfig } from "./support/config";
 import { onlyResource, resourcesOfType, synthScope } from "./helpers";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
@@ -134,6 +135,7 @@ describe("WebFirewall", () => {
         namePrefix: "ghost-test",
         scope: "REGIONAL",
         usEast1Provider: provider,
+        rateLimit: testConfig().edge.waf.rateLimit,
         ...rest,
       });
     });
@@ -235,6 +237,7 @@ describe("ContentDelivery", () => {
     originProtocol: "https",
     albSecurityGroupId: "sg-alb",
     originFacingPrefixListId: "pl-93a247fa",
+    priceClass: testConfig().edge.cloudFront.priceClass,
   };
 
   function synthCdn(props: Partial<ContentDeliveryProps> = {}) {

@@ -1,5 +1,6 @@
 /** CloudFront in front of the ALB. */
 import { Construct } from "constructs";
+import { CloudFrontPriceClass } from "../config";
 import { CloudfrontCachePolicy } from "@cdktf/provider-aws/lib/cloudfront-cache-policy";
 import {
   CloudfrontDistribution,
@@ -53,8 +54,8 @@ export interface ContentDeliveryProps {
   readonly certificateArn?: string;
   /** WAFv2 web ACL (scope CLOUDFRONT) ARN. @default undefined */
   readonly webAclArn?: string;
-  /** Edge locations used. @default "PriceClass_100" */
-  readonly priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  /** Edge locations used (the config's `edge.cloudFront.priceClass`). */
+  readonly priceClass: CloudFrontPriceClass;
   /** Cache TTLs of Ghost pages; Ghost's Cache-Control wins between min and max. @default { min: 0, default: 300, max: 86400 } */
   readonly pageTtlSeconds?: { readonly min: number; readonly default: number; readonly max: number };
 }
@@ -119,7 +120,7 @@ export class ContentDelivery extends Construct {
       aliases: aliases.length > 0 ? aliases : undefined,
       isIpv6Enabled: true,
       httpVersion: "http2and3",
-      priceClass: props.priceClass ?? "PriceClass_100",
+      priceClass: props.priceClass,
       webAclId: props.webAclArn,
       origin: [
         {

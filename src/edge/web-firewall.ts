@@ -25,8 +25,8 @@ export interface WebFirewallProps {
   readonly scope: "REGIONAL" | "CLOUDFRONT";
   /** The us-east-1 provider alias; required for CLOUDFRONT. @default undefined */
   readonly usEast1Provider?: TerraformProvider;
-  /** Requests one IP may send in 5 minutes before it is blocked. @default 2000 */
-  readonly rateLimit?: number;
+  /** Requests one IP may send in 5 minutes before it is blocked (the config's `edge.waf.rateLimit`). */
+  readonly rateLimit: number;
   /** ALB to associate (REGIONAL only; a distribution names its ACL itself). @default undefined */
   readonly loadBalancerArn?: string;
 }
@@ -60,7 +60,7 @@ export class WebFirewall extends Construct {
       action: { block: {} },
       // `statement` is untyped in the provider bindings (recursive schema): Terraform's own names.
       statement: {
-        rate_based_statement: { limit: props.rateLimit ?? 2000, aggregate_key_type: "IP", evaluation_window_sec: 300 },
+        rate_based_statement: { limit: props.rateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300 },
       },
       visibilityConfig: visibility(`${props.namePrefix}-rate-limit`),
     };

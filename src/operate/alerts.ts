@@ -12,7 +12,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS } from "../config";
+import { AlarmThresholds } from "../config";
 import { policyDocument, PolicyStatement } from "../shared/iam";
 import { keyAdminStatement } from "../shared/logs-key";
 
@@ -35,9 +35,6 @@ export const ALERT_PUBLISHER_SERVICES = [
  */
 export const TOPIC_PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"];
 
-/** Loose on purpose (SNS confirms the address); it catches typos and values that are not addresses. */
-export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
 export interface AlertTopicProps {
   /** Prefix of every name; the topic is `<namePrefix>-alerts`. */
   readonly namePrefix: string;
@@ -47,8 +44,8 @@ export interface AlertTopicProps {
   readonly accountId: string;
   /** ARN partition. @default "aws" */
   readonly partition?: string;
-  /** E-mail addresses subscribed to the topic; each must confirm. @default [] */
-  readonly emails?: string[];
+  /** E-mail addresses subscribed to the topic (the config's `alerts.emails`); each must confirm. */
+  readonly emails: string[];
   /**
    * IAM roles that publish themselves (e.g. a CodeDeploy service role used by deployment-group
    * triggers, which publish with the role's credentials): they get sns:Publish in the topic policy
@@ -76,11 +73,7 @@ export class AlertTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
-    const emails = props.emails ?? [];
-    const invalid = emails.filter((email) => !EMAIL_PATTERN.test(email));
-    if (invalid.length > 0) {
-      throw new Error(`AlertTopic: not an e-mail address: ${invalid.map((e) => JSON.stringify(e)).join(", ")}`);
-    }
+    const emails = props.emails;
     const partition = props.partition ?? "aws";
     const roles = props.publisherRoleArns ?? [];
     this.topicName = `${props.namePrefix}-alerts`;
@@ -288,8 +281,8 @@ export interface ServiceAlarmsProps {
   };
   /** The RDS instance, when MySQL is used. @default undefined (no database alarms) */
   readonly database?: { readonly instanceIdentifier: string };
-  /** Overrides of DEFAULT_ALARM_THRESHOLDS. @default {} */
-  readonly thresholds?: Partial<AlarmThresholds>;
+  /** The config's `alerts.thresholds`: thresholds and evaluation of every alarm. */
+  readonly thresholds: AlarmThresholds;
 }
 
 /**
@@ -303,10 +296,7 @@ export class ServiceAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
-    const t = { ...DEFAULT_ALARM_THRESHOLDS, ...props.thresholds };
-    if (t.datapointsToAlarm > t.evaluationPeriods) {
-      throw new Error("ServiceAlarms: datapointsToAlarm must not exceed evaluationPeriods");
-    }
+    const t = props.thresholds;
     const specs = ServiceAlarms.specs(props, t);
     this.alarms = specs.map((spec) => metricAlarm(this, props.namePrefix, props.topicArn, t, spec));
     this.alarmArns = this.alarms.map((alarm) => alarm.arn);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { logGroup, LogSettings } from "../shared/log-group";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -324,10 +325,8 @@ export interface DeliveryMetricsProps {
   readonly pipelineNames: string[];
   /** The CodeDeploy deployment group whose deployments are counted. */
   readonly codeDeploy: { readonly applicationName: string; readonly deploymentGroupName: string };
-  /** Retention of the event log group, days. @default 30 */
-  readonly retentionDays?: number;
-  /** KMS key of the event log group (its policy must allow CloudWatch Logs). @default undefined (CloudWatch Logs' own encryption) */
-  readonly logsKmsKeyArn?: string;
+  /** Retention and key of the event log group. */
+  readonly logs: LogSettings;
   /** Namespace of the delivery metrics. @default "<namePrefix>/Delivery" */
   readonly metricNamespace?: string;
   /** Weeks the dashboard shows. @default 12 */
@@ -354,11 +353,7 @@ export class DeliveryMetrics extends Construct {
     this.metricNamespace = props.metricNamespace ?? `${prefix}/Delivery`;
 
     // EventBridge only lists log groups under /aws/events/ as targets in the console.
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/events/${prefix}-delivery`,
-      retentionInDays: props.retentionDays ?? 30,
-      kmsKeyId: props.logsKmsKeyArn,
-    });
+    this.logGroup = logGroup(this, "log-group", `/aws/events/${prefix}-delivery`, props.logs);
     this.logGroupName = this.logGroup.name;
 
     const patterns: Record<string, object> = {

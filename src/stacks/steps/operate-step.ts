@@ -54,7 +54,6 @@ export function operateLens(stack: TerraformStack, base: Foundation, run: RunLen
     region: config.region,
     pipelineNames: [buildPipeline.pipelineName, deployPipeline.pipelineName],
     codeDeploy,
-    retentionDays: logs.retentionDays,
-    logsKmsKeyArn: logs.kmsKeyArn,
+    logs,
   });
 }
