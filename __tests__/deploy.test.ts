@@ -47,6 +47,7 @@ function buildDeploy(scope: Construct, overrides: Partial<DeployPipelineProps> =
     taskRoleArn: TASK_ROLE_ARN,
     executionRoleArn: EXECUTION_ROLE_ARN,
     config: testConfig().pipelines,
+    thresholds: testConfig().alerts.thresholds,
     ...overrides,
   });
   return { source, registry, deploy };
@@ -190,10 +191,10 @@ describe("DeployPipeline", () => {
       ]);
     });
 
-    it("takes the thresholds from the props", () => {
+    it("takes the rollback thresholds from the config's alerts.thresholds", () => {
       const custom = Object.values(
         resourcesOfType(
-          synthDeploy({ target5xxThreshold: 20, unhealthyMinutes: 5 }).json,
+          synthDeploy({ thresholds: { rollbackTarget5xxCount: 20, rollbackUnhealthyMinutes: 5 } }).json,
           "aws_cloudwatch_metric_alarm",
         ),
       ) as any[];

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DIMENSIONS, NAMESPACES } from "../operate/metrics";
 import { Fn, TerraformLocal } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { CodedeployApp } from "@cdktf/provider-aws/lib/codedeploy-app";
@@ -9,7 +10,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { APP_REPO_FILES, IMAGE1_PLACEHOLDER_NAME } from "./app-repo";
-import { PipelinesConfig } from "../config";
+import { AlarmThresholds, PipelinesConfig } from "../config";
+import { AlarmSpec, metricAlarm } from "../operate/alerts";
 import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam";
 import { PipelineSource, PipelineTrigger } from "./source";
 
@@ -47,10 +49,8 @@ export interface DeployPipelineProps {
   readonly config: PipelinesConfig;
   /** SNS topic told about pending approvals. @default undefined (no notification) */
   readonly approvalTopicArn?: string;
-  /** Target 5xx responses in one minute that stop and roll back a deployment. @default 5 */
-  readonly target5xxThreshold?: number;
-  /** Consecutive minutes with an unhealthy target that stop and roll back a deployment. @default 3 */
-  readonly unhealthyMinutes?: number;
+  /** The config's `alerts.thresholds`: its rollback thresholds decide when a deployment is stopped and rolled back. */
+  readonly thresholds: Pick<AlarmThresholds, "rollbackTarget5xxCount" | "rollbackUnhealthyMinutes">;
 }
 
 /**
@@ -274,33 +274,39 @@ export class DeployPipeline extends Construct {
 
   /** 5xx responses and unhealthy targets of one target group: either stops and rolls back a deployment. */
   private targetGroupAlarms(color: string, group: LbTargetGroup, props: DeployPipelineProps): CloudwatchMetricAlarm[] {
-    const dimensions = { TargetGroup: group.arnSuffix, LoadBalancer: props.loadBalancerArnSuffix };
-    const unhealthyMinutes = props.unhealthyMinutes ?? 3;
-    const common = {
-      namespace: "AWS/ApplicationELB",
-      dimensions,
-      period: 60,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      // No requests or no targets is not a failure.
-      treatMissingData: "notBreaching",
-    };
+    const dimensions = DIMENSIONS.targetGroup(props.loadBalancerArnSuffix, group.arnSuffix);
+    const { rollbackTarget5xxCount, rollbackUnhealthyMinutes } = props.thresholds;
+    const alarm = (evaluationPeriods: number, spec: Omit<AlarmSpec, "comparison" | "treatMissingData">) =>
+      // No topic: CodeDeploy watches these. No requests or no targets is not a failure.
+      metricAlarm(
+        this,
+        props.namePrefix,
+        undefined,
+        { periodSeconds: 60, evaluationPeriods },
+        {
+          ...spec,
+          comparison: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
+        },
+      );
     return [
-      new CloudwatchMetricAlarm(this, `${color}-5xx`, {
-        ...common,
-        alarmName: `${props.namePrefix}-${color}-target-5xx`,
-        alarmDescription: `Ghost answers 5xx through the ${color} target group: stops a deployment and rolls it back`,
-        metricName: "HTTPCode_Target_5XX_Count",
-        statistic: "Sum",
-        evaluationPeriods: 1,
-        threshold: props.target5xxThreshold ?? 5,
+      alarm(1, {
+        id: `${color}-5xx`,
+        name: `${color}-target-5xx`,
+        description: `Ghost answers 5xx through the ${color} target group: stops a deployment and rolls it back`,
+        metric: {
+          namespace: NAMESPACES.loadBalancer,
+          metricName: "HTTPCode_Target_5XX_Count",
+          dimensions,
+          stat: "Sum",
+        },
+        threshold: rollbackTarget5xxCount,
       }),
-      new CloudwatchMetricAlarm(this, `${color}-unhealthy`, {
-        ...common,
-        alarmName: `${props.namePrefix}-${color}-unhealthy-hosts`,
-        alarmDescription: `A task of the ${color} target group fails its health check: stops a deployment and rolls it back`,
-        metricName: "UnHealthyHostCount",
-        statistic: "Maximum",
-        evaluationPeriods: unhealthyMinutes,
+      alarm(rollbackUnhealthyMinutes, {
+        id: `${color}-unhealthy`,
+        name: `${color}-unhealthy-hosts`,
+        description: `A task of the ${color} target group fails its health check: stops a deployment and rolls it back`,
+        metric: { namespace: NAMESPACES.loadBalancer, metricName: "UnHealthyHostCount", dimensions, stat: "Maximum" },
         threshold: 1,
       }),
     ];

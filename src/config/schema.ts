@@ -413,6 +413,16 @@ const thresholds = section({
   databaseCpuPercent: withDefault(percent(), 80, "Average CPU of the database, %."),
   databaseFreeStorageMinGiB: withDefault(positive(), 2, "Lowest free storage of the database, GiB."),
   databaseConnectionsMax: withDefault(positive(), 50, "Most database connections (db.t4g.micro allows about 60-85)."),
+  rollbackTarget5xxCount: withDefault(
+    positive(),
+    5,
+    "5xx answers from Ghost through one target group in one minute that stop a deployment and roll it back.",
+  ),
+  rollbackUnhealthyMinutes: withDefault(
+    whole(1, 100),
+    3,
+    "Consecutive minutes with an unhealthy target that stop a deployment and roll it back.",
+  ),
 });
 
 export type AlarmThresholds = z.output<typeof thresholds>;

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DIMENSIONS, NAMESPACES } from "./metrics";
 import { ITerraformDependable } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -186,8 +187,10 @@ export interface MetricMathSpec {
 }
 
 export interface AlarmSpec {
-  /** Name suffix, also the construct id: the alarm is `<namePrefix>-<name>`. */
+  /** Name suffix, also the construct id unless `id` is given: the alarm is `<namePrefix>-<name>`. */
   readonly name: string;
+  /** Construct id, when it differs from the name (kept so that no resource address moves). */
+  readonly id?: string;
   readonly description: string;
   readonly metric: MetricSpec | MetricMathSpec;
   readonly comparison: ComparisonOperator;
@@ -195,11 +198,11 @@ export interface AlarmSpec {
   readonly treatMissingData: TreatMissingData;
 }
 
-/** How every alarm evaluates: `datapointsToAlarm` of the last `evaluationPeriods` periods. */
+/** How an alarm evaluates: `datapointsToAlarm` (default: all) of the last `evaluationPeriods` periods. */
 export interface AlarmEvaluation {
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
+  readonly datapointsToAlarm?: number;
 }
 
 function isMath(metric: MetricSpec | MetricMathSpec): metric is MetricMathSpec {
@@ -212,15 +215,16 @@ function isPercentile(stat: Statistic): boolean {
 
 /**
  * The one alarm builder: a metric (or metric math) alarm that notifies the topic when it fires
- * and when it recovers.
+ * and when it recovers; without a topic it notifies nobody (CodeDeploy watches it).
  */
 export function metricAlarm(
   scope: Construct,
   namePrefix: string,
-  topicArn: string,
+  topicArn: string | undefined,
   evaluation: AlarmEvaluation,
   spec: AlarmSpec,
 ): CloudwatchMetricAlarm {
+  const id = spec.id ?? spec.name;
   const period = evaluation.periodSeconds;
   const common = {
     alarmName: `${namePrefix}-${spec.name}`,
@@ -230,8 +234,8 @@ export function metricAlarm(
     evaluationPeriods: evaluation.evaluationPeriods,
     datapointsToAlarm: evaluation.datapointsToAlarm,
     treatMissingData: spec.treatMissingData,
-    alarmActions: [topicArn],
-    okActions: [topicArn],
+    alarmActions: topicArn ? [topicArn] : undefined,
+    okActions: topicArn ? [topicArn] : undefined,
   };
   const metric = spec.metric;
   if (isMath(metric)) {
@@ -243,10 +247,10 @@ export function metricAlarm(
         metric: { namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, stat: m.stat, period },
       })),
     ];
-    return new CloudwatchMetricAlarm(scope, spec.name, { ...common, metricQuery: queries });
+    return new CloudwatchMetricAlarm(scope, id, { ...common, metricQuery: queries });
   }
   const percentile = isPercentile(metric.stat);
-  return new CloudwatchMetricAlarm(scope, spec.name, {
+  return new CloudwatchMetricAlarm(scope, id, {
     ...common,
     namespace: metric.namespace,
     metricName: metric.metricName,
@@ -305,9 +309,9 @@ export class ServiceAlarms extends Construct {
 
   /** Every alarm as data: what it measures, when it fires, and what missing data means for it. */
   static specs(props: ServiceAlarmsProps, t: AlarmThresholds): AlarmSpec[] {
-    const alb = { LoadBalancer: props.loadBalancer.arnSuffix };
+    const alb = DIMENSIONS.loadBalancer(props.loadBalancer.arnSuffix);
     const albMetric = (metricName: string, stat: Statistic): MetricSpec => ({
-      namespace: "AWS/ApplicationELB",
+      namespace: NAMESPACES.loadBalancer,
       metricName,
       dimensions: alb,
       stat,
@@ -318,7 +322,7 @@ export class ServiceAlarms extends Construct {
       label: `${errorMetric} per request (%)`,
       metrics: { errors: albMetric(errorMetric, "Sum"), requests: albMetric("RequestCount", "Sum") },
     });
-    const ecs = { ClusterName: props.service.clusterName, ServiceName: props.service.serviceName };
+    const ecs = DIMENSIONS.service(props.service);
 
     const specs: AlarmSpec[] = [
       {
@@ -349,9 +353,9 @@ export class ServiceAlarms extends Construct {
         name: `unhealthy-hosts-${group.name}`,
         description: `Target group ${group.name} has unhealthy Ghost tasks.`,
         metric: {
-          namespace: "AWS/ApplicationELB",
+          namespace: NAMESPACES.loadBalancer,
           metricName: "UnHealthyHostCount",
-          dimensions: { TargetGroup: group.arnSuffix, LoadBalancer: props.loadBalancer.arnSuffix },
+          dimensions: DIMENSIONS.targetGroup(props.loadBalancer.arnSuffix, group.arnSuffix),
           stat: "Maximum",
         },
         comparison: "GreaterThanThreshold",
@@ -362,7 +366,7 @@ export class ServiceAlarms extends Construct {
       {
         name: "service-cpu-high",
         description: `Average CPU of the Ghost service above ${t.serviceCpuPercent}%.`,
-        metric: { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: ecs, stat: "Average" },
+        metric: { namespace: NAMESPACES.service, metricName: "CPUUtilization", dimensions: ecs, stat: "Average" },
         comparison: "GreaterThanThreshold",
         threshold: t.serviceCpuPercent,
         treatMissingData: "notBreaching", // no tasks is the running-tasks alarm's business
@@ -370,7 +374,7 @@ export class ServiceAlarms extends Construct {
       {
         name: "service-memory-high",
         description: `Average memory of the Ghost service above ${t.serviceMemoryPercent}%.`,
-        metric: { namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: ecs, stat: "Average" },
+        metric: { namespace: NAMESPACES.service, metricName: "MemoryUtilization", dimensions: ecs, stat: "Average" },
         comparison: "GreaterThanThreshold",
         threshold: t.serviceMemoryPercent,
         treatMissingData: "notBreaching", // no tasks is the running-tasks alarm's business
@@ -382,7 +386,7 @@ export class ServiceAlarms extends Construct {
         name: "running-tasks-low",
         description: `Fewer than ${props.service.minRunningTasks} Ghost task(s) running.`,
         metric: {
-          namespace: "ECS/ContainerInsights",
+          namespace: NAMESPACES.containerInsights,
           metricName: "RunningTaskCount",
           dimensions: ecs,
           stat: "Minimum",
@@ -395,12 +399,17 @@ export class ServiceAlarms extends Construct {
 
     const fs = props.fileSystem;
     if (fs) {
-      const efs = { FileSystemId: fs.fileSystemId };
+      const efs = DIMENSIONS.fileSystem(fs.fileSystemId);
       if (fs.throughputMode === "bursting") {
         specs.push({
           name: "efs-burst-credits-low",
           description: `EFS burst-credit balance below ${t.efsBurstCreditBalanceMinGiB} GiB: throughput drops to the baseline when it runs out.`,
-          metric: { namespace: "AWS/EFS", metricName: "BurstCreditBalance", dimensions: efs, stat: "Minimum" },
+          metric: {
+            namespace: NAMESPACES.fileSystem,
+            metricName: "BurstCreditBalance",
+            dimensions: efs,
+            stat: "Minimum",
+          },
           comparison: "LessThanThreshold",
           threshold: t.efsBurstCreditBalanceMinGiB * GIB,
           treatMissingData: "missing", // reported every minute: a gap is a delivery delay, keep the state
@@ -410,7 +419,7 @@ export class ServiceAlarms extends Construct {
         specs.push({
           name: "efs-io-limit-high",
           description: `EFS at more than ${t.efsPercentIoLimit}% of the General Purpose I/O limit.`,
-          metric: { namespace: "AWS/EFS", metricName: "PercentIOLimit", dimensions: efs, stat: "Maximum" },
+          metric: { namespace: NAMESPACES.fileSystem, metricName: "PercentIOLimit", dimensions: efs, stat: "Maximum" },
           comparison: "GreaterThanThreshold",
           threshold: t.efsPercentIoLimit,
           treatMissingData: "notBreaching", // only reported while there is I/O
@@ -421,9 +430,9 @@ export class ServiceAlarms extends Construct {
     const db = props.database;
     if (db) {
       const rds = (metricName: string, stat: Statistic): MetricSpec => ({
-        namespace: "AWS/RDS",
+        namespace: NAMESPACES.database,
         metricName,
-        dimensions: { DBInstanceIdentifier: db.instanceIdentifier },
+        dimensions: DIMENSIONS.database(db.instanceIdentifier),
         stat,
       });
       // RDS reports every minute while the instance runs; a gap (reboot, maintenance) keeps the

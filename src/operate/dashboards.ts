@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DIMENSIONS, NAMESPACES } from "./metrics";
 import { logGroup, LogSettings } from "../shared/log-group";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -174,15 +175,15 @@ export class ServiceDashboard extends Construct {
   }
 
   static graphs(props: ServiceDashboardProps): Graph[] {
-    const alb = { LoadBalancer: props.loadBalancer.arnSuffix };
+    const alb = DIMENSIONS.loadBalancer(props.loadBalancer.arnSuffix);
     const albLine = (metricName: string, stat: string, label: string): GraphLine => ({
-      namespace: "AWS/ApplicationELB",
+      namespace: NAMESPACES.loadBalancer,
       metricName,
       dimensions: alb,
       stat,
       label,
     });
-    const ecs = { ClusterName: props.service.clusterName, ServiceName: props.service.serviceName };
+    const ecs = DIMENSIONS.service(props.service);
     const ecsLine = (namespace: string, metricName: string, stat: string, label: string): GraphLine => ({
       namespace,
       metricName,
@@ -190,9 +191,9 @@ export class ServiceDashboard extends Construct {
       stat,
       label,
     });
-    const efs = { FileSystemId: props.fileSystem.fileSystemId };
+    const efs = DIMENSIONS.fileSystem(props.fileSystem.fileSystemId);
     const efsLine = (metricName: string, stat: string, label: string, yAxis?: "right"): GraphLine => ({
-      namespace: "AWS/EFS",
+      namespace: NAMESPACES.fileSystem,
       metricName,
       dimensions: efs,
       stat,
@@ -223,9 +224,9 @@ export class ServiceDashboard extends Construct {
         title: "Healthy / unhealthy targets",
         lines: props.loadBalancer.targetGroups.flatMap((group) =>
           (["HealthyHostCount", "UnHealthyHostCount"] as const).map((metricName) => ({
-            namespace: "AWS/ApplicationELB",
+            namespace: NAMESPACES.loadBalancer,
             metricName,
-            dimensions: { TargetGroup: group.arnSuffix, LoadBalancer: props.loadBalancer.arnSuffix },
+            dimensions: DIMENSIONS.targetGroup(props.loadBalancer.arnSuffix, group.arnSuffix),
             stat: "Maximum",
             label: `${group.name} ${metricName === "HealthyHostCount" ? "healthy" : "unhealthy"}`,
           })),
@@ -235,18 +236,18 @@ export class ServiceDashboard extends Construct {
         title: "ECS CPU and memory (%)",
         yAxisLabel: "%",
         lines: [
-          ecsLine("AWS/ECS", "CPUUtilization", "Average", "CPU average"),
-          ecsLine("AWS/ECS", "CPUUtilization", "Maximum", "CPU maximum"),
-          ecsLine("AWS/ECS", "MemoryUtilization", "Average", "Memory average"),
-          ecsLine("AWS/ECS", "MemoryUtilization", "Maximum", "Memory maximum"),
+          ecsLine(NAMESPACES.service, "CPUUtilization", "Average", "CPU average"),
+          ecsLine(NAMESPACES.service, "CPUUtilization", "Maximum", "CPU maximum"),
+          ecsLine(NAMESPACES.service, "MemoryUtilization", "Average", "Memory average"),
+          ecsLine(NAMESPACES.service, "MemoryUtilization", "Maximum", "Memory maximum"),
         ],
       },
       {
         title: "ECS tasks",
         lines: [
-          ecsLine("ECS/ContainerInsights", "RunningTaskCount", "Minimum", "Running"),
-          ecsLine("ECS/ContainerInsights", "DesiredTaskCount", "Maximum", "Desired"),
-          ecsLine("ECS/ContainerInsights", "PendingTaskCount", "Maximum", "Pending"),
+          ecsLine(NAMESPACES.containerInsights, "RunningTaskCount", "Minimum", "Running"),
+          ecsLine(NAMESPACES.containerInsights, "DesiredTaskCount", "Maximum", "Desired"),
+          ecsLine(NAMESPACES.containerInsights, "PendingTaskCount", "Maximum", "Pending"),
         ],
       },
       {
@@ -270,9 +271,9 @@ export class ServiceDashboard extends Construct {
     const db = props.database;
     if (db) {
       const rdsLine = (metricName: string, stat: string, label: string, yAxis?: "right"): GraphLine => ({
-        namespace: "AWS/RDS",
+        namespace: NAMESPACES.database,
         metricName,
-        dimensions: { DBInstanceIdentifier: db.instanceIdentifier },
+        dimensions: DIMENSIONS.database(db.instanceIdentifier),
         stat,
         label,
         ...(yAxis && { yAxis }),

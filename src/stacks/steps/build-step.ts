@@ -54,6 +54,7 @@ export function buildLens(stack: TerraformStack, base: Foundation, run: RunLens)
     taskRoleArn: roles.taskRoleArn,
     executionRoleArn: roles.executionRoleArn,
     config: p,
+    thresholds: config.alerts.thresholds,
     approvalTopicArn: alerts.topicArn,
   });
   taskDefinitionTemplateOutput(stack, service.taskDefinitionProps);
