@@ -13,7 +13,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { AlarmThresholds } from "../config";
+import { AlarmThresholds, EfsPerformanceMode, EfsThroughputMode } from "../config";
 import { policyDocument, PolicyStatement } from "../shared/iam";
 import { keyAdminStatement } from "../shared/logs-key";
 
@@ -280,8 +280,8 @@ export interface ServiceAlarmsProps {
   /** The EFS file system and its modes (they decide which EFS alarm applies). @default undefined (no EFS alarm) */
   readonly fileSystem?: {
     readonly fileSystemId: string;
-    readonly throughputMode: "bursting" | "elastic";
-    readonly performanceMode: "generalPurpose" | "maxIO";
+    readonly throughputMode: EfsThroughputMode;
+    readonly performanceMode: EfsPerformanceMode;
   };
   /** The RDS instance, when MySQL is used. @default undefined (no database alarms) */
   readonly database?: { readonly instanceIdentifier: string };

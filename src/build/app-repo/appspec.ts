@@ -1,10 +1,11 @@
 import { toYaml, YamlDecimal } from "./yaml";
+import { CapacityProvider } from "../../config";
 
 /** The placeholder CodeDeployToECS replaces with the ARN of the task definition it registers. */
 export const TASK_DEFINITION_PLACEHOLDER = "<TASK_DEFINITION>";
 
 export interface AppSpecCapacityProvider {
-  readonly CapacityProvider: "FARGATE" | "FARGATE_SPOT";
+  readonly CapacityProvider: CapacityProvider;
   readonly Base: number;
   readonly Weight: number;
 }
@@ -32,7 +33,7 @@ export interface GhostAppSpecProps {
   readonly containerName: string;
   readonly containerPort: number;
   /** Capacity provider of the replacement tasks: the service's own, or a deployment moves them. */
-  readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
+  readonly capacityProvider: CapacityProvider;
   /** Fargate platform version. @default "LATEST" (the service's) */
   readonly platformVersion?: string;
 }
