@@ -1539,6 +1539,19 @@ describe("loadProject: the input's shape, checked at run time (synth never type-
     expect(problemsOf(input as any)).toEqual([problem]);
   });
 
+  it("reports the rules that join settings of a well-formed environment beside another's shape problems", () => {
+    const problems = problemsOf({
+      environments: [
+        { environment: "dev", service: { cpu: "256" as any } },
+        { environment: "prod", service: { cpu: 256, memory: 300 } },
+      ],
+    });
+    expect(problems).toEqual([
+      'dev: service.cpu = "256": must be a number',
+      expect.stringMatching(/^prod: service\.memory = 300: with service\.cpu 256, Fargate allows 512, 1024, 2048 MiB/),
+    ]);
+  });
+
   it("reports every problem of the input at once", () => {
     const problems = problemsOf(
       withDev({ service: { cpu: "256" as any, serviceName: "" }, database: null as any, servce: {} } as any),

@@ -1,9 +1,9 @@
 /** Configuration: the schema (types, defaults, rules), the declared environments and their validation. */
-import { deriveProject } from "./defaults";
+import { deriveEnvironment, deriveProject } from "./defaults";
 import { PROJECT } from "./environments";
-import { projectSchema } from "./schema";
+import { environmentSchema, projectSchema } from "./schema";
 import { ProjectConfig, ProjectInput } from "./types";
-import { ConfigError, projectProblems, shapeProblems } from "./validate";
+import { ConfigError, environmentProblems, projectProblems, shapeProblems } from "./validate";
 
 export * from "./types";
 export * from "./vocabulary";
@@ -17,9 +17,26 @@ export { DEFAULT_ALARM_THRESHOLDS } from "./schema";
  */
 export function loadProject(input: ProjectInput = PROJECT): ProjectConfig {
   const parsed = projectSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(shapeProblems(projectSchema, input, parsed.error.issues));
+  if (!parsed.success) {
+    const problems = shapeProblems(projectSchema, input, parsed.error.issues);
+    throw new ConfigError([...problems, ...wellFormedEnvironmentProblems(input)]);
+  }
   const project = deriveProject(parsed.data);
   const problems = projectProblems(project);
   if (problems.length > 0) throw new ConfigError(problems);
   return project;
+}
+
+/**
+ * With shape problems elsewhere, the rules that join settings still run for each environment
+ * whose own settings are well-formed: every problem is reported in one go.
+ */
+function wellFormedEnvironmentProblems(input: unknown): string[] {
+  const { project, environments } = (input ?? {}) as { project?: unknown; environments?: unknown };
+  const projectName = projectSchema.shape.project.safeParse(project);
+  if (!projectName.success || !Array.isArray(environments)) return [];
+  return environments.flatMap((environment) => {
+    const parsed = environmentSchema.safeParse(environment);
+    return parsed.success ? environmentProblems(deriveEnvironment(parsed.data, projectName.data)) : [];
+  });
 }
