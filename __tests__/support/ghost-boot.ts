@@ -24,9 +24,11 @@ export function parseUser(user: string): PosixUser {
 function processUser(task: SynthesizedTask, differences: string[]): PosixUser | undefined {
   const wanted = parseUser(task.user);
   const current = process.getuid?.();
-  if (current === 0 || current === wanted.uid) return current === 0 ? wanted : undefined;
-  differences.push(`runs as uid ${current}, not the task's ${task.user} (only root can switch users)`);
-  return undefined;
+  if (current === 0) return wanted; // root switches to the task's user
+  if (current !== wanted.uid) {
+    differences.push(`runs as uid ${current}, not the task's ${task.user} (only root can switch users)`);
+  }
+  return undefined; // already the task's user, or unable to switch
 }
 
 /**
