@@ -46,7 +46,7 @@ export function freePort(): Promise<number> {
 export function seedContent(install: GhostInstall, contentDir: string, user?: PosixUser): void {
   const seed = path.join(install.dir, "content.orig");
   const entries = [
-    ...fs.readdirSync(seed).map((name) => name),
+    ...fs.readdirSync(seed),
     ...fs.readdirSync(path.join(seed, "themes")).map((name) => path.join("themes", name)),
   ];
   for (const entry of entries) {

@@ -21,7 +21,13 @@ export interface ProbeResponse {
   readonly error?: string;
 }
 
+/** The response of a request that got no answer. */
+function noAnswer(error: Error): ProbeResponse {
+  return { status: 0, headers: {}, body: Buffer.alloc(0), error: error.message };
+}
+
 export function probe(port: number, request: ProbeRequest): Promise<ProbeResponse> {
+  const timeoutMs = request.timeoutMs ?? 30_000;
   return new Promise((resolve) => {
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const headers = { ...request.headers, ...(body && { "Content-Length": String(body.length) }) };
@@ -41,15 +47,11 @@ export function probe(port: number, request: ProbeRequest): Promise<ProbeRespons
         response.on("end", () =>
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
         );
-        response.on("error", (error) =>
-          resolve({ status: 0, headers: {}, body: Buffer.alloc(0), error: error.message }),
-        );
+        response.on("error", (error) => resolve(noAnswer(error)));
       },
     );
-    outgoing.setTimeout(request.timeoutMs ?? 30_000, () =>
-      outgoing.destroy(new Error(`no answer within ${request.timeoutMs ?? 30_000} ms`)),
-    );
-    outgoing.on("error", (error) => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), error: error.message }));
+    outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    outgoing.on("error", (error) => resolve(noAnswer(error)));
     outgoing.end(body);
   });
 }
