@@ -127,6 +127,21 @@ describe("AlertTopic", () => {
     });
   });
 
+  it("lets SES publish the mail configuration set's bounces and complaints when asked, for this topic only", () => {
+    const { keyBySid, topicBySid } = synthTopic({ extraPublisherServices: ["ses.amazonaws.com"] });
+    expect(keyBySid.AllowAwsServicesToPublishToTheAlertsTopic.Principal.Service).toEqual([
+      ...ALERT_PUBLISHER_SERVICES,
+      "ses.amazonaws.com",
+    ]);
+    expect(topicBySid.AllowAwsServicesOfThisAccountToPublish).toMatchObject({
+      Principal: { Service: [...ALERT_PUBLISHER_SERVICES, "ses.amazonaws.com"] },
+      Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+    });
+    expect(synthTopic().topicBySid.AllowAwsServicesOfThisAccountToPublish.Principal.Service).not.toContain(
+      "ses.amazonaws.com",
+    );
+  });
+
   it("subscribes every e-mail address", () => {
     const { json } = synthTopic({ emails: ["ops@example.com", "dev@example.org"] });
     const subscriptions = Object.values(resourcesOfType(json, "aws_sns_topic_subscription"));
@@ -406,6 +421,36 @@ describe("ServiceAlarms", () => {
   it("has no database alarms without a database (SQLite)", () => {
     const alarms = synthAlarms({ database: undefined });
     expect(Object.keys(alarms).filter((name) => name.includes("-db-"))).toEqual([]);
+  });
+
+  it("has no mail alarms unless Ghost sends through SES", () => {
+    expect(Object.keys(synthAlarms()).filter((name) => name.includes("-mail-"))).toEqual([]);
+  });
+
+  it.each([
+    ["ghost-test-mail-bounce-rate-high", "Reputation.BounceRate", 0.05],
+    ["ghost-test-mail-complaint-rate-high", "Reputation.ComplaintRate", 0.001],
+  ])("%s watches the account's %s over an hour, at SES's review threshold (%s)", (name, metricName, threshold) => {
+    const alarm = synthAlarms({ sesReputation: true })[name];
+    expect(alarm).toMatchObject({
+      namespace: "AWS/SES",
+      metric_name: metricName,
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold,
+      period: 3600,
+      evaluation_periods: 1,
+      treat_missing_data: "notBreaching",
+      alarm_actions: [TOPIC_ARN],
+    });
+    expect(alarm.dimensions).toBeUndefined();
+  });
+
+  it("takes the mail thresholds, in percent, from its props", () => {
+    const thresholds = { ...testConfig().alerts.thresholds, mailBounceRatePercent: 2, mailComplaintRatePercent: 0.05 };
+    const alarms = synthAlarms({ sesReputation: true, thresholds });
+    expect(alarms["ghost-test-mail-bounce-rate-high"].threshold).toBe(0.02);
+    expect(alarms["ghost-test-mail-complaint-rate-high"].threshold).toBeCloseTo(0.0005);
   });
 });
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { resolveEnvironment, resolveProject } from "../src/config/defaults";
 import { environmentSchema, settings } from "../src/config/schema";
 import { configReference, configRows, readSection, ReferenceRow } from "../tools/config-reference";
-import { FULL_FEATURE_ENVIRONMENT } from "./fixtures";
+import { FULL_FEATURE_ENVIRONMENT, HTTPS_CERTIFICATE_ENVIRONMENT } from "./fixtures";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const rows = configRows();
@@ -63,6 +63,8 @@ describe("README configuration reference", () => {
           certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555",
         },
         service: { ...FULL_FEATURE_ENVIRONMENT.service, siteUrl: "https://blog.example.com" },
+        // SMTP's fields too (the full environment sends through SES).
+        mail: { ...FULL_FEATURE_ENVIRONMENT.mail, smtp: HTTPS_CERTIFICATE_ENVIRONMENT.mail!.smtp },
       },
       "ghost",
     );
@@ -75,7 +77,19 @@ describe("README configuration reference", () => {
   });
 
   it("states the defaults the code applies to an environment that sets nothing", () => {
-    const checked = checkedDefaults(rows.environment, resolveEnvironment({ environment: "dev" }, "ghost"));
+    // The optional sections (mail.smtp, mail.mailgun) are given with their required fields only.
+    const { smtp } = HTTPS_CERTIFICATE_ENVIRONMENT.mail!;
+    const { mailgun } = FULL_FEATURE_ENVIRONMENT.mail!;
+    const bare = {
+      environment: "dev",
+      mail: {
+        smtp: { host: smtp!.host, user: smtp!.user, passwordSecretArn: smtp!.passwordSecretArn },
+        mailgun: { domain: mailgun!.domain, apiKeySecretArn: mailgun!.apiKeySecretArn },
+      },
+    };
+    const checked = checkedDefaults(rows.environment, resolveEnvironment(bare, "ghost")).filter(
+      (check) => valueAt(bare, check.field) === undefined, // what `bare` gives is no default
+    );
     expect(checked).toEqual(checked.map((c) => ({ ...c, actual: c.documented })));
     // Most defaults are literals: a parser that stopped matching must not pass by checking nothing.
     expect(checked.length).toBeGreaterThanOrEqual(40);

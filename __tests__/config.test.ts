@@ -1460,6 +1460,159 @@ describe("validateProject: pipelines", () => {
   });
 });
 
+describe("resolveEnvironment: mail", () => {
+  const SECRET = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-smtp-AbCdEf";
+  const smtp = (extra: Record<string, unknown> = {}) => ({
+    host: "smtp.mysite.org",
+    user: "ghost",
+    passwordSecretArn: SECRET,
+    ...extra,
+  });
+
+  it("sends nothing until a sender is given", () => {
+    const { mail } = resolveEnvironment({ environment: "dev" }, "ghost");
+    expect([mail.mode, mail.from, mail.ses.domain]).toEqual(["none", undefined, undefined]);
+  });
+
+  it("sends through SES once a sender is given, for the sender's domain", () => {
+    const { mail } = resolveEnvironment({ environment: "dev", mail: { from: "noreply@Blog.MySite.org" } }, "ghost");
+    expect(mail).toMatchObject({
+      mode: "ses",
+      ses: { domain: "blog.mysite.org", mailFromSubdomain: "mail", dmarcPolicy: "none" },
+    });
+  });
+
+  it("takes the SMTP security from the port: TLS on 465 and 2465, STARTTLS on the others", () => {
+    const security = (port: number) =>
+      resolveEnvironment(
+        { environment: "dev", mail: { mode: "smtp", from: "a@mysite.org", smtp: smtp({ port }) } },
+        "ghost",
+      ).mail.smtp!.security;
+    expect([465, 2465, 587, 2587, 2525].map(security)).toEqual(["tls", "tls", "starttls", "starttls", "starttls"]);
+  });
+});
+
+describe("validateProject: mail", () => {
+  const SECRET = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-smtp-AbCdEf";
+  const smtp = (extra: Record<string, unknown> = {}) => ({
+    host: "smtp.mysite.org",
+    user: "ghost",
+    passwordSecretArn: SECRET,
+    ...extra,
+  });
+
+  it("accepts SES with a sender, SMTP with a server, and Mailgun beside either", () => {
+    const mailgun = { domain: "mg.mysite.org", apiKeySecretArn: `${SECRET}:apiKey::` };
+    expect(() => loadProject(withDev({ mail: { from: "noreply@mysite.org", mailgun } }))).not.toThrow();
+    expect(() =>
+      loadProject(withDev({ mail: { mode: "smtp", from: "noreply@mysite.org", smtp: smtp(), mailgun } })),
+    ).not.toThrow();
+  });
+
+  it("requires a sender for SES and SMTP", () => {
+    expectProblem(withDev({ mail: { mode: "ses" } }), "dev", "mail.from", null, 'is required with mail.mode "ses"');
+    expectProblem(
+      withDev({ mail: { mode: "smtp", smtp: smtp() } }),
+      "dev",
+      "mail.from",
+      null,
+      'is required with mail.mode "smtp"',
+    );
+  });
+
+  it("refuses a sender outside the SES identity's domain", () => {
+    expectProblem(
+      withDev({ mail: { from: "noreply@othersite.org", ses: { domain: "mysite.org" } } }),
+      "dev",
+      "mail.from",
+      "noreply@othersite.org",
+      "must be an address at mail.ses.domain (mysite.org) or one of its subdomains",
+    );
+  });
+
+  it("accepts a sender in a subdomain of the identity (SES verifies subdomains with their domain)", () => {
+    expect(() =>
+      loadProject(withDev({ mail: { from: "noreply@blog.mysite.org", ses: { domain: "mysite.org" } } })),
+    ).not.toThrow();
+  });
+
+  it("refuses, with edge.dns, an identity domain the site's hosted zone cannot hold", () => {
+    const dns = { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.mysite.org" };
+    expectProblem(
+      withDev({ edge: { dns }, mail: { from: "noreply@othersite.org" } }),
+      "dev",
+      "mail.ses.domain",
+      "othersite.org",
+      "which holds blog.mysite.org: use that domain, a parent or a subdomain of it",
+    );
+    expect(() => loadProject(withDev({ edge: { dns }, mail: { from: "noreply@mysite.org" } }))).not.toThrow();
+  });
+
+  it("requires the SMTP server with mode smtp, and refuses it with another mode", () => {
+    expectProblem(
+      withDev({ mail: { mode: "smtp", from: "a@mysite.org" } }),
+      "dev",
+      "mail.smtp",
+      null,
+      'is required with mail.mode "smtp"',
+    );
+    expectProblem(
+      withDev({ mail: { from: "a@mysite.org", smtp: smtp() } }),
+      "dev",
+      "mail.smtp",
+      { host: "smtp.mysite.org" },
+      'is set but mail.mode is "ses"',
+    );
+  });
+
+  it("refuses port 25 and other ports no submission server uses, naming the allowed ones", () => {
+    for (const port of [25, 2526]) {
+      expectProblem(
+        withDev({ mail: { mode: "smtp", from: "a@mysite.org", smtp: smtp({ port }) } }),
+        "dev",
+        "mail.smtp.port",
+        port,
+        "must be an SMTP submission port: 465, 587, 2465, 2525, 2587 (AWS blocks outbound 25 by default)",
+      );
+    }
+  });
+
+  it("refuses a security the port does not speak", () => {
+    expectProblem(
+      withDev({ mail: { mode: "smtp", from: "a@mysite.org", smtp: smtp({ port: 587, security: "tls" }) } }),
+      "dev",
+      "mail.smtp.security",
+      "tls",
+      "port 587 speaks starttls (tls on 465, 2465; starttls on 587, 2525, 2587)",
+    );
+  });
+
+  it("refuses secret references that are not Secrets Manager ARNs", () => {
+    for (const bad of ["ghost-smtp-password", "arn:aws:ssm:eu-west-2:123456789012:parameter/smtp"]) {
+      expectProblem(
+        withDev({ mail: { mode: "smtp", from: "a@mysite.org", smtp: smtp({ passwordSecretArn: bad }) } }),
+        "dev",
+        "mail.smtp.passwordSecretArn",
+        bad,
+        "must be a Secrets Manager secret ARN",
+      );
+    }
+  });
+
+  it("refuses a sender that is not an e-mail address, and names a misspelt key", () => {
+    const problems = problemsOf(withDev({ mail: { from: "noreply", mailgunn: {} } as never }));
+    expect(problems).toEqual([
+      expect.stringContaining('dev: mail.from = "noreply": must be an e-mail address'),
+      expect.stringContaining('dev: mail.mailgunn = {}: is not a setting (did you mean "mailgun"?)'),
+    ]);
+  });
+
+  it("reports every mail problem at once", () => {
+    const problems = problemsOf(withDev({ mail: { mode: "smtp", smtp: smtp({ port: 465, security: "starttls" }) } }));
+    expect(problems.map((problem) => problem.split(" = ")[0])).toEqual(["dev: mail.from", "dev: mail.smtp.security"]);
+  });
+});
+
 describe("loadProject: the input's shape, checked at run time (synth never type-checks environments.ts)", () => {
   const setIn = (target: Record<string, any>, dotted: string, value: unknown): any => {
     const [head, ...rest] = dotted.split(".");

@@ -21,6 +21,14 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
   },
   alerts: { emails: ["ops@example.com"] },
   logs: { retentionDays: 30, kmsEncryption: true },
+  mail: {
+    from: "noreply@blog.example.com",
+    mailgun: {
+      domain: "mg.example.com",
+      region: "eu",
+      apiKeySecretArn: "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-full-mailgun-AbCdEf",
+    },
+  },
   edge: {
     dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" },
     cloudFront: { enabled: true, originFacingPrefixListId: "pl-93a247fa" },
@@ -29,8 +37,8 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
 };
 
 /**
- * HTTPS with the user's own ACM certificate (no Route 53, no CloudFront): the Ghost tier's HTTPS
- * site. The ARN is a placeholder; nothing outside the Ghost tier deploys this environment.
+ * HTTPS with the user's own ACM certificate (no Route 53, no CloudFront) and the user's own SMTP
+ * server: the Ghost tier's HTTPS site. The ARN is a placeholder; nothing outside the Ghost tier deploys this environment.
  */
 export const HTTPS_CERTIFICATE_ENVIRONMENT: GhostEnvironmentInput = {
   environment: "https",
@@ -40,4 +48,13 @@ export const HTTPS_CERTIFICATE_ENVIRONMENT: GhostEnvironmentInput = {
     certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
   },
   service: { siteUrl: "https://blog.example.com" },
+  mail: {
+    mode: "smtp",
+    from: "blog@example.com",
+    smtp: {
+      host: "smtp.example.com",
+      user: "ghost",
+      passwordSecretArn: "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-https-smtp-AbCdEf",
+    },
+  },
 };

@@ -116,6 +116,11 @@ describe("SecurityGroups", () => {
     expect(summary(json, "egress", "service")).toEqual(["2049 sg:efs", "3306 sg:db", "443 0.0.0.0/0"]);
   });
 
+  it("lets the tasks reach the SMTP server on its one port when mail goes through SMTP", () => {
+    const { json } = build({ smtpPort: 465 });
+    expect(summary(json, "egress", "service")).toEqual(["2049 sg:efs", "3306 sg:db", "443 0.0.0.0/0", "465 0.0.0.0/0"]);
+  });
+
   it("opens EFS to NFS from the tasks only, with no egress", () => {
     const { json } = build();
     expect(summary(json, "ingress", "efs")).toEqual(["2049 sg:service"]);

@@ -10,7 +10,7 @@ import { buildApp } from "../src/app";
 import { PROJECT } from "../src/config/environments";
 import { GhostEnvironmentInput, ProjectInput } from "../src/config";
 import { LocalMode, LOCAL_SERVICES } from "../src/stacks/local-mode";
-import { MULTIPLE_INSTANCES_WARNING } from "../src/stacks/ghost-stack";
+import { MULTIPLE_INSTANCES_WARNING, NO_MAIL_WARNING } from "../src/stacks/ghost-stack";
 import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
 
 const LOCAL: LocalMode = {
@@ -221,21 +221,54 @@ describe("GhostStack prod topology (the tutorial's)", () => {
   });
 });
 
-describe("GhostStack single-instance warning", () => {
+describe("GhostStack synth warnings", () => {
   const warnings = (project: ProjectInput) => {
     const { stacks } = synthAll(project, undefined);
     return stacks.environmentStacks[0].node.metadata
       .filter((entry) => entry.type === "@cdktf/warn")
-      .map((entry) => entry.data);
+      .map((entry) => entry.data as string);
   };
+  /** Mail that works: SES for the site's own domain. */
+  const mailing = { service: { siteUrl: "https://blog.mysite.org" }, mail: { from: "noreply@blog.mysite.org" } };
 
-  it("warns at synth when more than one Ghost task can run", () => {
-    const project = withEnvironment({ database: { engine: "mysql" }, service: { maxCount: 2 } });
+  it("warns when more than one Ghost task can run", () => {
+    const project = withEnvironment({
+      ...mailing,
+      database: { engine: "mysql" },
+      service: { ...mailing.service, maxCount: 2 },
+    });
     expect(warnings(project)).toEqual([MULTIPLE_INSTANCES_WARNING]);
   });
 
-  it("stays quiet with one task", () => {
-    expect(warnings(PROJECT)).toEqual([]);
+  it("stays quiet with one task and mail that can be delivered", () => {
+    expect(warnings(withEnvironment(mailing))).toEqual([]);
+  });
+
+  it("warns that invites, password resets and member sign-in fail without mail", () => {
+    expect(warnings(withEnvironment({ mail: { mode: "none" } }))).toEqual([NO_MAIL_WARNING]);
+  });
+
+  it("warns when the sender is at a reserved example domain", () => {
+    const found = warnings(
+      withEnvironment({
+        ...mailing,
+        service: { siteUrl: "https://example.com" },
+        mail: { from: "noreply@example.com" },
+      }),
+    );
+    expect(found).toEqual([expect.stringContaining('mail.from "noreply@example.com" is at a reserved example domain')]);
+  });
+
+  it("warns when Ghost's member sender (noreply@<site host>) is outside the SES identity", () => {
+    const found = warnings(withEnvironment({ ...mailing, mail: { from: "noreply@news.mysite.org" } }));
+    expect(found).toEqual([
+      expect.stringMatching(/noreply@blog\.mysite\.org .* outside the SES identity news\.mysite\.org/),
+    ]);
+  });
+
+  it("warns about the member sender when the site's host is the load balancer's (unknown at synth)", () => {
+    const found = warnings(withEnvironment({ mail: { from: "noreply@mysite.org" } }));
+    expect(found).toEqual([expect.stringContaining("noreply@<the site's host>")]);
   });
 });
 

@@ -5,8 +5,8 @@
 import { z } from "zod";
 import { deriveSubnetCidrs } from "./cidr";
 import { environmentSchema, projectSchema } from "./schema";
-import { GhostConfig, GhostEnvironmentInput, ProjectConfig, ProjectInput } from "./types";
-import { namePrefix } from "./vocabulary";
+import { GhostConfig, GhostEnvironmentInput, MailConfig, ProjectConfig, ProjectInput } from "./types";
+import { namePrefix, SMTP_PORTS } from "./vocabulary";
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;
 type ParsedProject = z.output<typeof projectSchema>;
@@ -32,6 +32,18 @@ export function deriveEnvironment(parsed: ParsedEnvironment, project: string): G
       repositoryName: parsed.pipelines.repositoryName ?? `${prefix}-blog`,
       artifactBucketName: parsed.pipelines.artifactBucketName ?? `${prefix}-pipeline-artifacts-${parsed.region}`,
     },
+    mail: deriveMail(parsed.mail),
+  };
+}
+
+/** Mail: SES once a sender is given; the SES domain is the sender's; the SMTP security is the port's. */
+function deriveMail(mail: ParsedEnvironment["mail"]): MailConfig {
+  const senderDomain = mail.from?.split("@")[1]?.toLowerCase();
+  return {
+    ...mail,
+    mode: mail.mode ?? (mail.from ? "ses" : "none"),
+    ses: { ...mail.ses, domain: mail.ses.domain ?? senderDomain },
+    smtp: mail.smtp && { ...mail.smtp, security: mail.smtp.security ?? SMTP_PORTS[mail.smtp.port] ?? "starttls" },
   };
 }
 

@@ -36,6 +36,8 @@ export const PROJECT: ProjectInput = {
       database: { engine: "mysql", multiAz: true, deletionProtection: true, backupRetentionDays: 14 },
       pipelines: { manualApproval: true },
       logs: { retentionDays: 90 },
+      // Replace with an address at your domain: SES verifies that domain (see README, "Mail").
+      mail: { from: "noreply@example.com" },
     },
   ],
 };

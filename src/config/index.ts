@@ -7,7 +7,7 @@ import { ConfigError, environmentProblems, projectProblems, shapeProblems } from
 
 export * from "./types";
 export * from "./vocabulary";
-export { ConfigError } from "./validate";
+export { ConfigError, isWithinDomain } from "./validate";
 export { DEFAULT_ALARM_THRESHOLDS } from "./schema";
 
 /**

@@ -14,12 +14,17 @@ import {
   CODEBUILD_COMPUTE_TYPES,
   CPU_ARCHITECTURES,
   DATABASE_ENGINES,
+  DMARC_POLICIES,
   ECS_DEPLOYMENT_CONFIGS,
   EFS_PERFORMANCE_MODES,
   EFS_THROUGHPUT_MODES,
   EFS_TRANSITIONS_TO_IA,
   IMAGE_TAG_MUTABILITIES,
+  MAIL_MODES,
+  MAILGUN_REGIONS,
   NAT_GATEWAY_MODES,
+  SMTP_PORTS,
+  SMTP_SECURITIES,
 } from "./vocabulary";
 
 /** What the reference says of a setting besides its description. */
@@ -76,6 +81,13 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
 const matching = (pattern: RegExp, allowed: string) => text().regex(pattern, allowed);
 const ipv4Cidr = (allowed: string) => text().refine((value) => parseCidr(value) !== undefined, allowed);
 
+/** A lowercase DNS name such as blog.example.com. */
+export const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** A Secrets Manager secret ARN, optionally with ECS's `:json-key:version-stage:version-id` suffix. */
+export const SECRET_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:\s]*:[^:\s]*:[^:\s]*)?$/;
+const EMAIL_ADDRESS = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
+
 export const NAME_PART = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const DYNAMODB_TABLE = /^[a-zA-Z0-9_.-]{3,255}$/;
@@ -84,6 +96,13 @@ const projectName = matching(
   NAME_PART,
   "must be lowercase letters, digits and single hyphens, starting with a letter (it is part of S3, ECR and IAM names)",
 );
+const secretArn = () =>
+  matching(
+    SECRET_ARN,
+    "must be a Secrets Manager secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>, optionally followed by :<json-key>::",
+  );
+const dnsName = () => matching(DNS_NAME, "must be a lowercase DNS name such as example.com");
+
 const region = matching(REGION, "must be an AWS region code such as eu-west-2 or us-east-1");
 
 /** Fargate task sizes: CPU units → allowed memory (MiB). */
@@ -423,6 +442,16 @@ const thresholds = section({
     3,
     "Consecutive minutes with an unhealthy target that stop a deployment and roll it back.",
   ),
+  mailBounceRatePercent: withDefault(
+    percent(),
+    5,
+    "SES bounce rate of the account, %: SES reviews an account at 5% and may pause its sending at 10% (mail.mode ses).",
+  ),
+  mailComplaintRatePercent: withDefault(
+    percent(),
+    0.1,
+    "SES complaint rate of the account, %: SES reviews an account at 0.1% and may pause its sending at 0.5% (mail.mode ses).",
+  ),
 });
 
 export type AlarmThresholds = z.output<typeof thresholds>;
@@ -452,6 +481,74 @@ const logs = section({
   kmsEncryption: withDefault(flag(), false, "Encrypt every log group with a customer-managed KMS key (rotated)."),
 });
 
+const mail = section({
+  mode: optional(
+    oneOf(MAIL_MODES),
+    'How Ghost sends staff invites, password resets and member sign-in links: "ses" (Amazon SES through the task role), "smtp" (your server) or "none" (they do not work; synth warns).',
+    { derived: '"ses" when `from` is set, else "none"' },
+  ),
+  from: optional(
+    matching(EMAIL_ADDRESS, "must be an e-mail address such as noreply@example.com"),
+    "Sender of Ghost's mail (Ghost's `mail.from`); with ses it must be in `ses.domain`. Ghost adds the site title as the name.",
+  ),
+  ses: section({
+    domain: optional(
+      dnsName(),
+      "Domain of the SES identity (Easy DKIM); the sender and Ghost's member sender must be in it.",
+      {
+        derived: "the domain of `from`",
+      },
+    ),
+    mailFromSubdomain: withDefault(
+      matching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be one DNS label such as mail"),
+      "mail",
+      "Custom MAIL FROM subdomain of `ses.domain` (bounces go there; SPF aligns with it).",
+    ),
+    dmarcPolicy: withDefault(
+      oneOf(DMARC_POLICIES),
+      "none",
+      "Policy of the DMARC record `_dmarc.<ses.domain>` created with edge.dns (none only reports).",
+    ),
+  }),
+  smtp: optional(
+    z.strictObject({
+      host: required(dnsName(), "SMTP server, e.g. email-smtp.eu-west-2.amazonaws.com."),
+      port: withDefault(
+        z
+          .number()
+          .refine(
+            (port) => port in SMTP_PORTS,
+            `must be an SMTP submission port: ${Object.keys(SMTP_PORTS).join(", ")} (AWS blocks outbound 25 by default)`,
+          ),
+        587,
+        `SMTP port: ${Object.keys(SMTP_PORTS).join(", ")}; the task's security group opens only this one.`,
+      ),
+      security: optional(oneOf(SMTP_SECURITIES), '"tls" (465, 2465) or "starttls", required (587, 2587, 2525).', {
+        derived: "the port's: tls on 465 and 2465, starttls on the others",
+      }),
+      user: required(text().min(1, "must not be empty"), "SMTP user name."),
+      passwordSecretArn: required(
+        secretArn(),
+        "Secrets Manager secret holding the SMTP password (plain text, or a JSON key with `:<key>::`); injected at task start, readable by the execution role only.",
+      ),
+    }),
+    'Your SMTP server (mail.mode "smtp").',
+    { note: "no SMTP" },
+  ),
+  mailgun: optional(
+    z.strictObject({
+      domain: required(dnsName(), "Mailgun sending domain, e.g. mg.example.com."),
+      region: withDefault(oneOf(MAILGUN_REGIONS), "us", 'Mailgun region: "us" or "eu".'),
+      apiKeySecretArn: required(
+        secretArn(),
+        "Secrets Manager secret holding the Mailgun API key; injected at task start, readable by the execution role only.",
+      ),
+    }),
+    "Mailgun for newsletters (Ghost sends bulk mail only through Mailgun).",
+    { note: "no newsletters" },
+  ),
+});
+
 const edge = section({
   dns: optional(
     z.strictObject({
@@ -460,10 +557,7 @@ const edge = section({
         "Route 53 hosted zone of the site's domain: an ACM certificate (DNS-validated) and an alias record go there.",
       ),
       domainName: required(
-        matching(
-          /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-          "must be a lowercase DNS name such as blog.example.com",
-        ),
+        matching(DNS_NAME, "must be a lowercase DNS name such as blog.example.com"),
         "The site's domain, e.g. blog.example.com (inside the hosted zone).",
       ),
     }),
@@ -539,6 +633,7 @@ export const environmentSchema = z.strictObject({
   pipelines,
   alerts,
   logs,
+  mail,
   edge,
 });
 

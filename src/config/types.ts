@@ -17,9 +17,14 @@ export type {
   EfsPerformanceMode,
   EfsThroughputMode,
   EfsTransitionToIa,
+  DmarcPolicy,
   ImageTagMutability,
+  MailgunRegion,
+  MailMode,
   NatGatewayMode,
+  SmtpSecurity,
 } from "./vocabulary";
+import type { MailMode, SmtpSecurity } from "./vocabulary";
 
 type Parsed = z.output<typeof environmentSchema>;
 
@@ -45,17 +50,28 @@ export type PipelinesConfig = Parsed["pipelines"] & {
 export type AlertsConfig = Parsed["alerts"];
 export type LogsConfig = Parsed["logs"];
 export type EdgeConfig = Parsed["edge"];
+type ParsedMail = Parsed["mail"];
+export type SmtpConfig = NonNullable<ParsedMail["smtp"]> & { readonly security: SmtpSecurity };
+export type MailgunConfig = NonNullable<ParsedMail["mailgun"]>;
+/** The mail section resolved: the mode decided, the SES domain and the SMTP security derived. */
+export type MailConfig = Omit<ParsedMail, "mode" | "ses" | "smtp"> & {
+  readonly mode: MailMode;
+  /** `domain` is set whenever `from` is. */
+  readonly ses: ParsedMail["ses"];
+  readonly smtp?: SmtpConfig;
+};
 
 /** One environment, fully resolved: every default applied, derived ones included. */
 export interface GhostConfig extends Omit<
   Parsed,
-  "project" | "availabilityZones" | "network" | "registry" | "pipelines"
+  "project" | "availabilityZones" | "network" | "registry" | "pipelines" | "mail"
 > {
   readonly project: string;
   readonly availabilityZones: string[];
   readonly network: NetworkConfig;
   readonly registry: RegistryConfig;
   readonly pipelines: PipelinesConfig;
+  readonly mail: MailConfig;
 }
 
 /** Where Terraform keeps state: shared by the bootstrap stack and every environment stack. */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { FARGATE_SIZES } from "./schema";
+import { SMTP_PORTS } from "./vocabulary";
 import { GhostConfig, ProjectConfig } from "./types";
 
 export class ConfigError extends Error {
@@ -212,6 +213,65 @@ function validateEdge(config: GhostConfig, problems: Problems): void {
   }
 }
 
+/** `name` is `domain` or one of its subdomains. */
+export function isWithinDomain(name: string, domain: string): boolean {
+  return name === domain || name.endsWith(`.${domain}`);
+}
+
+function validateMail(config: GhostConfig, problems: Problems): void {
+  const { mode, from, ses, smtp } = config.mail;
+  if (mode !== "none" && !from) {
+    problems.add(
+      "mail.from",
+      from ?? null,
+      `is required with mail.mode "${mode}": the sender, e.g. noreply@<your domain>`,
+    );
+  }
+  if (mode === "ses" && from && ses.domain) {
+    problems.check(
+      isWithinDomain(from.split("@")[1].toLowerCase(), ses.domain),
+      "mail.from",
+      from,
+      `must be an address at mail.ses.domain (${ses.domain}) or one of its subdomains: SES sends only from its verified identity`,
+    );
+    const zone = config.edge.dns;
+    if (zone) {
+      problems.check(
+        isWithinDomain(zone.domainName, ses.domain) || isWithinDomain(ses.domain, zone.domainName),
+        "mail.ses.domain",
+        ses.domain,
+        `its DKIM, MAIL FROM and DMARC records go to hosted zone ${zone.hostedZoneId} (edge.dns), which holds ${zone.domainName}: use that domain, a parent or a subdomain of it`,
+      );
+    }
+  }
+  if (mode === "smtp" && !smtp) {
+    problems.add("mail.smtp", null, 'is required with mail.mode "smtp": { host, user, passwordSecretArn }');
+  }
+  if (smtp && mode !== "smtp") {
+    problems.add(
+      "mail.smtp",
+      { host: smtp.host },
+      `is set but mail.mode is "${mode}": set mail.mode "smtp" or remove mail.smtp`,
+    );
+  }
+  if (smtp) {
+    const spoken = SMTP_PORTS[smtp.port];
+    problems.check(
+      spoken === undefined || smtp.security === spoken,
+      "mail.smtp.security",
+      smtp.security,
+      `port ${smtp.port} speaks ${spoken} (tls on ${portsSpeaking("tls")}; starttls on ${portsSpeaking("starttls")})`,
+    );
+  }
+}
+
+function portsSpeaking(security: string): string {
+  return Object.entries(SMTP_PORTS)
+    .filter(([, spoken]) => spoken === security)
+    .map(([port]) => port)
+    .join(", ");
+}
+
 /** Problems of one environment, in the order of the configuration's sections. */
 export function environmentProblems(config: GhostConfig): string[] {
   const problems = new Problems(config.environment);
@@ -222,6 +282,7 @@ export function environmentProblems(config: GhostConfig): string[] {
   validateDatabase(config, problems);
   validateStorage(config, problems);
   validateAlerts(config, problems);
+  validateMail(config, problems);
   validateEdge(config, problems);
   return problems.list;
 }

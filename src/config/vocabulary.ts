@@ -61,6 +61,35 @@ export type EcsDeploymentConfig = (typeof ECS_DEPLOYMENT_CONFIGS)[number];
 export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
 export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
 
+/**
+ * How Ghost sends its transactional mail (staff invites, password resets, member sign-in links):
+ * "ses" through Amazon SES with the task role, "smtp" through a server you name, "none" not at all.
+ */
+export const MAIL_MODES = ["ses", "smtp", "none"] as const;
+export type MailMode = (typeof MAIL_MODES)[number];
+
+/** "tls": TLS from the first byte (ports 465, 2465); "starttls": plain, then upgraded and required (587, 2587, 2525). */
+export const SMTP_SECURITIES = ["tls", "starttls"] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
+
+/** SMTP submission ports SES and common servers use, with the security each speaks. Port 25 is left out: AWS blocks outbound 25 by default. */
+export const SMTP_PORTS: Record<number, SmtpSecurity> = {
+  465: "tls",
+  2465: "tls",
+  587: "starttls",
+  2587: "starttls",
+  2525: "starttls",
+};
+
+/** Mailgun's API endpoint per region, as Ghost's `bulkEmail.mailgun.baseUrl` takes it. */
+export const MAILGUN_BASE_URLS = { us: "https://api.mailgun.net/v3", eu: "https://api.eu.mailgun.net/v3" } as const;
+export const MAILGUN_REGIONS = ["us", "eu"] as const;
+export type MailgunRegion = (typeof MAILGUN_REGIONS)[number];
+
+/** DMARC policies (`p=`) of the record published for the mail domain. */
+export const DMARC_POLICIES = ["none", "quarantine", "reject"] as const;
+export type DmarcPolicy = (typeof DMARC_POLICIES)[number];
+
 /** What the official Ghost image is: its port, its user and where it keeps its content. */
 export const GHOST = {
   /** Name of the container in the task definition (CodeDeploy's AppSpec and the target group refer to it). */

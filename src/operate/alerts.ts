@@ -54,6 +54,8 @@ export interface AlertTopicProps {
    * @default []
    */
   readonly publisherRoleArns?: string[];
+  /** AWS services that publish besides ALERT_PUBLISHER_SERVICES (e.g. SES's bounce events). @default [] */
+  readonly extraPublisherServices?: string[];
   /** Waiting period before a deleted key is gone, days (7 to 30). @default 30 */
   readonly keyDeletionWindowDays?: number;
 }
@@ -77,6 +79,7 @@ export class AlertTopic extends Construct {
     const emails = props.emails;
     const partition = props.partition ?? "aws";
     const roles = props.publisherRoleArns ?? [];
+    const services = [...ALERT_PUBLISHER_SERVICES, ...(props.extraPublisherServices ?? [])];
     this.topicName = `${props.namePrefix}-alerts`;
     // Built from its parts: the topic needs the key first, so the key policy cannot reference it.
     const topicArn = `arn:${partition}:sns:${props.region}:${props.accountId}:${this.topicName}`;
@@ -87,7 +90,7 @@ export class AlertTopic extends Construct {
       keyAdminStatement(props),
       {
         Sid: "AllowAwsServicesToPublishToTheAlertsTopic",
-        Principal: { Service: ALERT_PUBLISHER_SERVICES },
+        Principal: { Service: services },
         Action: TOPIC_PUBLISHER_KEY_ACTIONS,
         Resource: "*",
         Condition: forThisTopic,
@@ -121,7 +124,7 @@ export class AlertTopic extends Construct {
     const topicStatements: PolicyStatement[] = [
       {
         Sid: "AllowAwsServicesOfThisAccountToPublish",
-        Principal: { Service: ALERT_PUBLISHER_SERVICES },
+        Principal: { Service: services },
         Action: ["sns:Publish"],
         Resource: this.topic.arn,
         Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
@@ -196,6 +199,8 @@ export interface AlarmSpec {
   readonly comparison: ComparisonOperator;
   readonly threshold: number;
   readonly treatMissingData: TreatMissingData;
+  /** Its own evaluation, when the metric's cadence differs from the shared one. @default the shared evaluation */
+  readonly evaluation?: AlarmEvaluation;
 }
 
 /** How an alarm evaluates: `datapointsToAlarm` (default: all) of the last `evaluationPeriods` periods. */
@@ -225,6 +230,7 @@ export function metricAlarm(
   spec: AlarmSpec,
 ): CloudwatchMetricAlarm {
   const id = spec.id ?? spec.name;
+  evaluation = spec.evaluation ?? evaluation;
   const period = evaluation.periodSeconds;
   const common = {
     alarmName: `${namePrefix}-${spec.name}`,
@@ -254,7 +260,7 @@ export function metricAlarm(
     ...common,
     namespace: metric.namespace,
     metricName: metric.metricName,
-    dimensions: metric.dimensions,
+    dimensions: Object.keys(metric.dimensions).length > 0 ? metric.dimensions : undefined,
     period,
     statistic: percentile ? undefined : metric.stat,
     extendedStatistic: percentile ? metric.stat : undefined,
@@ -285,9 +291,14 @@ export interface ServiceAlarmsProps {
   };
   /** The RDS instance, when MySQL is used. @default undefined (no database alarms) */
   readonly database?: { readonly instanceIdentifier: string };
+  /** Alarm on the account's SES reputation (mail.mode "ses"). @default false */
+  readonly sesReputation?: boolean;
   /** The config's `alerts.thresholds`: thresholds and evaluation of every alarm. */
   readonly thresholds: AlarmThresholds;
 }
+
+/** SES computes reputation rates over a representative volume of mail: an hour is its rhythm, not a minute. */
+const SES_REPUTATION_EVALUATION: AlarmEvaluation = { periodSeconds: 3600, evaluationPeriods: 1 };
 
 /**
  * The alarms of one Ghost site: load balancer errors and latency, unhealthy targets, service CPU,
@@ -461,6 +472,34 @@ export class ServiceAlarms extends Construct {
           comparison: "GreaterThanThreshold",
           threshold: t.databaseConnectionsMax,
           treatMissingData: "missing",
+        },
+      );
+    }
+    if (props.sesReputation) {
+      const reputation = (metricName: string): MetricSpec => ({
+        namespace: NAMESPACES.mail,
+        metricName,
+        dimensions: {}, // the account's rate: the one SES reviews and pauses on
+        stat: "Maximum",
+      });
+      specs.push(
+        {
+          name: "mail-bounce-rate-high",
+          description: `SES bounce rate at ${t.mailBounceRatePercent}% or more: SES reviews the account at 5% and may pause sending at 10%.`,
+          metric: reputation("Reputation.BounceRate"),
+          comparison: "GreaterThanOrEqualToThreshold",
+          threshold: t.mailBounceRatePercent / 100,
+          treatMissingData: "notBreaching", // no mail sent, no rate
+          evaluation: SES_REPUTATION_EVALUATION,
+        },
+        {
+          name: "mail-complaint-rate-high",
+          description: `SES complaint rate at ${t.mailComplaintRatePercent}% or more: SES reviews the account at 0.1% and may pause sending at 0.5%.`,
+          metric: reputation("Reputation.ComplaintRate"),
+          comparison: "GreaterThanOrEqualToThreshold",
+          threshold: t.mailComplaintRatePercent / 100,
+          treatMissingData: "notBreaching", // no mail sent, no rate
+          evaluation: SES_REPUTATION_EVALUATION,
         },
       );
     }

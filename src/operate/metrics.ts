@@ -9,6 +9,7 @@ export const NAMESPACES = {
   containerInsights: "ECS/ContainerInsights",
   fileSystem: "AWS/EFS",
   database: "AWS/RDS",
+  mail: "AWS/SES",
 } as const;
 
 export const DIMENSIONS = {

@@ -20,6 +20,8 @@ export interface SecurityGroupsProps {
    * construct then admits CloudFront's origin-facing prefix list instead.
    */
   readonly publicIngress: boolean;
+  /** The SMTP port the tasks send mail to (mail.mode "smtp"). @default undefined (none) */
+  readonly smtpPort?: number;
 }
 
 const NFS_PORT = 2049;
@@ -33,7 +35,7 @@ type Peer = { group: SecurityGroup } | { cidr: string };
 /**
  * The security groups of the ALB, the Ghost tasks, EFS and the database. Every rule is its own
  * resource; groups reference each other, and only the ALB's listeners and the tasks' HTTPS
- * egress use CIDRs. Groups carry no inline rules, so Terraform removes AWS's default
+ * (and SMTP) egress use CIDRs. Groups carry no inline rules, so Terraform removes AWS's default
  * allow-all egress rule when it creates them.
  */
 export class SecurityGroups extends Construct {
@@ -86,8 +88,11 @@ export class SecurityGroups extends Construct {
       service,
       HTTPS_PORT,
       { cidr: "0.0.0.0/0" },
-      "HTTPS to AWS APIs: image pulls from ECR, Secrets Manager, CloudWatch Logs",
+      "HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs, SES) and Mailgun",
     );
+    if (props.smtpPort !== undefined) {
+      this.egress("service-out-smtp", service, props.smtpPort, { cidr: "0.0.0.0/0" }, "SMTP to the mail server");
+    }
 
     // EFS and the database only answer; they start no connections, so they have no egress rules.
     this.ingress("efs-in-service", efs, NFS_PORT, { group: service }, "NFS from the Ghost tasks");

@@ -50,6 +50,8 @@ export interface GhostSettings {
    */
   readonly frontendMaxAgeSeconds?: number;
   readonly database: GhostDatabaseSettings;
+  /** Ghost's mail variables and secrets (from `ghostMailEnvironment`). @default none */
+  readonly mail?: GhostEnvironment;
 }
 
 export interface GhostEnvironment {
@@ -94,10 +96,11 @@ export function ghostEnvironment(settings: GhostSettings): GhostEnvironment {
     );
   }
 
+  const mail = settings.mail;
   return {
-    environment: byName(environment),
-    secrets: byName(secrets),
-    secretArns: db.client === "mysql" ? [db.passwordSecretArn] : [],
+    environment: byName([...environment, ...(mail?.environment ?? [])]),
+    secrets: byName([...secrets, ...(mail?.secrets ?? [])]),
+    secretArns: [...(db.client === "mysql" ? [db.passwordSecretArn] : []), ...(mail?.secretArns ?? [])],
   };
 }
 

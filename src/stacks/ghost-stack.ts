@@ -12,10 +12,12 @@ import { LocalMode } from "./local-mode";
 import { BuildLens, buildLens } from "./steps/build-step";
 import { edgeLens } from "./steps/edge-step";
 import { foundation } from "./steps/foundation";
+import { mailStep } from "./steps/mail-step";
 import { operateLens } from "./steps/operate-step";
 import { RunLens, runLens } from "./steps/run-step";
 
 export { MULTIPLE_INSTANCES_WARNING } from "./steps/run-step";
+export { NO_MAIL_WARNING } from "./steps/mail-step";
 
 export interface GhostStackProps {
   /** One environment, validated. */
@@ -29,8 +31,8 @@ export interface GhostStackProps {
 /**
  * One environment of Ghost, in the tutorial's three lenses, each a named step in steps/: run
  * (network, load balancer, storage, database, registry, service), build (source, build and deploy
- * pipelines) and operate (alerts, dashboards, delivery metrics), plus the optional edge (DNS,
- * certificate, CloudFront, WAF). The order of the steps is the order of the resources in the plan.
+ * pipelines), mail (Amazon SES when it sends) and operate (alerts, dashboards, delivery metrics),
+ * plus the optional edge (DNS, certificate, CloudFront, WAF). The order of the steps is the order of the resources in the plan.
  */
 export class GhostStack extends TerraformStack {
   readonly network: Network;
@@ -46,6 +48,7 @@ export class GhostStack extends TerraformStack {
     const base = foundation(this, props);
     const run = runLens(this, base);
     const build = buildLens(this, base, run);
+    mailStep(this, base, run, build);
     operateLens(this, base, run, build);
     edgeLens(this, base, run);
     stackOutputs(this, run, build);

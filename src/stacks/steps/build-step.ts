@@ -38,6 +38,8 @@ export function buildLens(stack: TerraformStack, base: Foundation, run: RunLens)
     accountId: base.accountId,
     emails: config.alerts.emails,
     publisherRoleArns: [source.pipelineRole.arn],
+    // SES publishes the bounce and complaint events of the mail configuration set.
+    extraPublisherServices: config.mail.mode === "ses" ? ["ses.amazonaws.com"] : [],
   });
   const deployPipeline = new DeployPipeline(stack, "deploy-pipeline", {
     namePrefix: prefix,

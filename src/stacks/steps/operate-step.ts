@@ -31,6 +31,7 @@ export function operateLens(stack: TerraformStack, base: Foundation, run: RunLen
       performanceMode: config.storage.performanceMode,
     },
     database: databaseIds,
+    sesReputation: config.mail.mode === "ses",
     thresholds: config.alerts.thresholds,
   });
   new DeliveryNotifications(stack, "delivery-notifications", {

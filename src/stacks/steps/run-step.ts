@@ -5,6 +5,7 @@ import { Database } from "../../run/database";
 import { LoadBalancer } from "../../run/load-balancer";
 import { Network } from "../../run/network";
 import { SecurityGroups } from "../../run/security-groups";
+import { ghostMailEnvironment } from "../../run/mail";
 import { ghostEnvironment, GhostService } from "../../run/service";
 import { Storage } from "../../run/storage";
 import { Foundation } from "./foundation";
@@ -48,6 +49,7 @@ export function runLens(stack: TerraformStack, base: Foundation): RunLens {
     loadBalancer: config.loadBalancer,
     databaseEnabled: useMysql,
     publicIngress: !config.edge.cloudFront.enabled,
+    smtpPort: config.mail.mode === "smtp" ? config.mail.smtp?.port : undefined,
   });
   const loadBalancer = new LoadBalancer(stack, "load-balancer", {
     namePrefix: prefix,
@@ -115,6 +117,7 @@ function ghostService(
             tls: database.requiresTls,
           }
         : { client: "sqlite3" },
+      mail: ghostMailEnvironment(config.mail, config.region),
     }),
     efs: storage,
     taskRole: roles.taskRole,
