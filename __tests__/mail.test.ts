@@ -208,7 +208,7 @@ describe("SesMail", () => {
   it("without a hosted zone, creates no record and outputs the records to create", () => {
     const { json } = build();
     expect(resourcesOfType(json, "aws_route53_record")).toEqual({});
-    const value: string = json.output?.[MAIL_DNS_RECORDS_OUTPUT]?.value;
+    const value = String(json.output?.[MAIL_DNS_RECORDS_OUTPUT]?.value);
     expect(value).toContain('formatlist("%s._domainkey.mysite.org CNAME %s.dkim.amazonses.com"');
     expect(value).toContain("mail.mysite.org MX 10 feedback-smtp.eu-west-2.amazonses.com");
     expect(value).toContain("_dmarc.mysite.org TXT v=DMARC1; p=none;");

@@ -17,6 +17,8 @@ import {
   GHOST_NODE_VERSION,
 } from "../support/ghost-install";
 import { freePort, GhostProcess, makeContentDir } from "../support/ghost-process";
+import { CaughtMail, MailCatcher, mailCatcherFor } from "../support/mail-catchers";
+import { ensurePythonEnv, pythonUnavailableReason } from "../../tools/python-env";
 import { matcherAccepts, probe, ProbeRequest, ProbeResponse } from "../support/http-probe";
 import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
 import { HealthCheck, Listener, readSynthesizedTask, SynthesizedTask } from "../support/synthesized-task";
@@ -38,6 +40,17 @@ if (!version) {
     `every environment's service.ghostImage must pin one official ghost:<x.y.z> image for the Ghost tier; found ${tasks.map((task) => task.image).join(", ")}`,
   );
 }
+
+/** SES mail is read back from the emulator, which needs the tier's Python environment. */
+const needsEmulator = tasks.some((task) => task.environment.mail__transport === "SES");
+const venv = once(() => ensurePythonEnv());
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+const STAFF_EMAIL = "new.staff@example.org";
 
 const OWNER = {
   name: "Tier Owner",
@@ -149,8 +162,8 @@ describeWithTool(
   `Ghost tier (the real Ghost ${version}, as each task definition runs it)`,
   {
     tier: "Ghost tier",
-    requirement: `can install ghost@${version} from the npm registry (required under CI)`,
-    unavailable: ghostUnavailableReason(version),
+    requirement: `can install ghost@${version} from the npm registry, and python3 with venv for the SES emulator (required under CI)`,
+    unavailable: ghostUnavailableReason(version) ?? (needsEmulator ? pythonUnavailableReason() : undefined),
   },
   () => {
     let install: GhostInstall;
@@ -165,13 +178,19 @@ describeWithTool(
       let ghost: GhostProcess;
       let port: number;
       let bootOptions: Parameters<typeof GhostProcess.start>[1];
+      let mail: MailCatcher | undefined;
 
       beforeAll(async () => {
         port = await freePort();
-        const plan = planGhostBoot(task, { contentDir, port });
+        mail = await mailCatcherFor(task, {
+          workDir: path.join(TIER_DIR, task.stack, "mail"),
+          ghostDir: install.dir,
+          venv,
+        });
+        const plan = planGhostBoot(task, { contentDir, port, secretValues: mail?.secretValues });
         makeContentDir(contentDir, plan.user);
         bootOptions = {
-          env: plan.env,
+          env: { ...plan.env, ...mail?.env },
           contentDir,
           port,
           user: plan.user,
@@ -181,7 +200,8 @@ describeWithTool(
           task,
           `Ghost ${install.version} on node ${GHOST_NODE_VERSION}, image ${task.image}, url ${task.environment.url}`,
         );
-        for (const difference of plan.differences) say(task, `sandbox: ${difference}`);
+        for (const difference of [...plan.differences, ...(mail?.differences ?? [])])
+          say(task, `sandbox: ${difference}`);
         ghost = await GhostProcess.start(install, bootOptions);
         say(
           task,
@@ -191,6 +211,7 @@ describeWithTool(
 
       afterAll(async () => {
         await ghost?.stop();
+        await mail?.stop();
       });
 
       it("boots as the task's user with the task's environment", () => {
@@ -311,6 +332,69 @@ describeWithTool(
           expect(cookie).toBeDefined();
           session = cookie!.split(";")[0];
         });
+
+        if (task.environment.mail__transport) {
+          const sender = task.environment.mail__from;
+
+          /** The one message to `recipient` whose subject matches, as its server received it. */
+          async function received(recipient: string, subject: RegExp): Promise<CaughtMail> {
+            const messages = (await mail!.messages()).filter(
+              (message) => message.to.includes(recipient) && subject.test(message.subject),
+            );
+            for (const message of messages) {
+              say(
+                task,
+                `mail: "${message.subject}" from ${message.from} to ${message.to.join(", ")}${message.secure === undefined ? "" : `, TLS ${message.secure}, login ${message.user}`}`,
+              );
+            }
+            expect(messages).toHaveLength(1);
+            return messages[0];
+          }
+
+          it(`sends a staff invite from ${sender} to the invited address (${task.environment.mail__transport})`, async () => {
+            const roles = await probe(port, {
+              path: "/ghost/api/admin/roles/?permissions=assign",
+              headers: admin({ Cookie: session }),
+            });
+            expect(roles.status).toBe(200);
+            const contributor = json(roles).roles.find((role: { name: string }) => role.name === "Contributor");
+            const invite = await probe(port, {
+              method: "POST",
+              path: "/ghost/api/admin/invites/",
+              headers: admin({ "Content-Type": "application/json", Cookie: session }),
+              body: JSON.stringify({ invites: [{ email: STAFF_EMAIL, role_id: contributor.id }] }),
+            });
+            say(task, `invite ${STAFF_EMAIL}: ${describeResponse(invite)}`);
+            expect(invite.status).toBe(201);
+            const message = await received(STAFF_EMAIL, /invited you to join/);
+            expect(message.from).toBe(sender);
+            expect(message.body).toContain(`${origin}/ghost/signup/`);
+          });
+
+          it(`sends a password reset to the owner from ${sender}`, async () => {
+            const reset = await probe(port, {
+              method: "POST",
+              path: "/ghost/api/admin/authentication/password_reset/",
+              headers: admin({ "Content-Type": "application/json" }),
+              body: JSON.stringify({ password_reset: [{ email: OWNER.email }] }),
+            });
+            say(task, `password reset for ${OWNER.email}: ${describeResponse(reset)}`);
+            expect(reset.status).toBe(200);
+            const message = await received(OWNER.email, /Reset Password/);
+            expect(message.from).toBe(sender);
+            expect(message.body).toContain(`${origin}/ghost/reset/`);
+          });
+
+          if (task.environment.mail__transport === "SMTP") {
+            it("logs in to the SMTP server only over TLS, as the configured user", async () => {
+              const messages = await mail!.messages();
+              expect(messages.length).toBeGreaterThan(0);
+              expect(messages.map((message) => [message.secure, message.user])).toEqual(
+                messages.map(() => [true, task.environment.mail__options__auth__user]),
+              );
+            });
+          }
+        }
 
         it("publishes a post that visitors can read", async () => {
           const created = await probe(port, {

@@ -52,6 +52,8 @@ export interface SynthesizedTask {
   readonly testListener: Listener;
   /** The ALB's DNS name, as AWS forms it. */
   readonly albDnsName: string;
+  /** The domain of the stack's SES identity, when Ghost sends through SES. */
+  readonly sesIdentity?: string;
   /** Only with CloudFront. */
   readonly cdn?: { readonly pages: CachePolicy; readonly uncachedPaths: string[]; readonly originProtocol: string };
 }
@@ -178,6 +180,9 @@ export function readSynthesizedTask(stackDir: string): SynthesizedTask {
     productionListener: listenerForwardingTo(json, ids.blue),
     testListener: listenerForwardingTo(json, ids.green),
     albDnsName: RESOLVERS["aws_lb.dns_name"](lb, region),
+    sesIdentity: Object.values(json.resource.aws_sesv2_email_identity ?? {}).map(
+      (identity: any) => identity.email_identity,
+    )[0],
     cdn: cdnOf(json),
   };
 }

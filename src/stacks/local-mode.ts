@@ -37,6 +37,7 @@ export const LOCAL_SERVICES = [
   "route53",
   "s3",
   "secretsmanager",
+  "sesv2",
   "sns",
   "sts",
   "wafv2",
