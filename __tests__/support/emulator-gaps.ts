@@ -119,3 +119,42 @@ export const UNROUNDTRIPPED_ATTRIBUTES: readonly UnroundtrippedAttributes[] = [
     reason: "RDS DescribeDBParameters returns parameters without Source, so none reads back as user-set",
   },
 ];
+
+export interface EmulatorPatch {
+  /** File in __tests__/support/emulator-patches/. */
+  readonly file: string;
+  /** The documented AWS behaviour it restores, in one line. */
+  readonly restores: string;
+  /** What moto (the pinned version) does instead. */
+  readonly upstreamGap: string;
+}
+
+/**
+ * The patches carried for moto, applied each time the emulator starts (before its server loads).
+ * Each restores one documented AWS behaviour our stacks need, so the resources that need it are
+ * applied rather than left out; each checks at start that moto still lacks the behaviour and
+ * stops the emulator, asking to be deleted, once upstream has it.
+ */
+export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
+  {
+    file: "sesv2_easy_dkim.py",
+    restores:
+      "GetEmailIdentity answers an Easy DKIM domain's three DKIM tokens and a numeric LastKeyGenerationTimestamp",
+    upstreamGap: "no Tokens; the timestamp is an ISO string, which the SDK cannot decode",
+  },
+  {
+    file: "sesv2_event_destinations.py",
+    restores: "SES v2 Create/Get/Update/DeleteConfigurationSetEventDestination(s)",
+    upstreamGap: "not implemented in the v2 API (v1 only); the patch stores and answers them, and sends no events",
+  },
+  {
+    file: "sesv2_mail_from.py",
+    restores: "SES v2 PutEmailIdentityMailFromAttributes, and MailFromAttributes in GetEmailIdentity",
+    upstreamGap: "not implemented",
+  },
+  {
+    file: "sesv2_sending_options.py",
+    restores: "GetConfigurationSet answers SendingOptions.SendingEnabled as a boolean",
+    upstreamGap: "answers the whole SendingOptions object nested in it, which the SDK cannot decode",
+  },
+];

@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
+import * as path from "path";
 import { LocalMode } from "../../src/stacks/local-mode";
 import { venvBin } from "../../tools/python-env";
 
@@ -60,11 +61,20 @@ async function waitForHttp(endpoint: string, timeoutMs: number): Promise<void> {
 }
 
 /**
+ * The patches carried for moto: each restores one documented AWS behaviour moto lacks, checks at
+ * start that moto still lacks it (and stops the emulator, saying so, once upstream fixes it), and
+ * is listed in emulator-gaps.ts (EMULATOR_PATCHES).
+ */
+export const EMULATOR_PATCHES_DIR = path.join(__dirname, "emulator-patches");
+
+/**
  * moto's server in a thread of a Python process that exits when its stdin closes: when this
- * process ends, however it ends, the pipe closes and moto goes with it.
+ * process ends, however it ends, the pipe closes and moto goes with it. The patches in the
+ * directory given as the first argument are applied first.
  */
 const SERVER = [
-  "import sys, threading",
+  "import glob, os, runpy, sys, threading",
+  "for patch in sorted(glob.glob(os.path.join(sys.argv[1], '*.py'))): runpy.run_path(patch)",
   "from moto.server import main",
   "threading.Thread(target=main, args=(['--host', '127.0.0.1', '--port', '0'],), daemon=True).start()",
   "sys.stdin.read()",
@@ -73,7 +83,7 @@ const SERVER = [
 export async function startEmulator(options: { venv: string; logFile: string }): Promise<Emulator> {
   fs.writeFileSync(options.logFile, "");
   const log = fs.openSync(options.logFile, "a");
-  const child = spawn(venvBin("python", options.venv), ["-u", "-c", SERVER], {
+  const child = spawn(venvBin("python", options.venv), ["-u", "-c", SERVER, EMULATOR_PATCHES_DIR], {
     stdio: ["pipe", log, log],
     env: {
       ...process.env,

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../support/emulator";
-import { UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
+import { EMULATOR_PATCHES, UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
 import { ensurePythonEnv } from "../../tools/python-env";
 import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
@@ -207,6 +207,11 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     const started = Date.now();
     const venv = await ensurePythonEnv();
     emulator = await startEmulator({ venv, logFile: path.join(WORK_DIR, "moto.log") });
+    for (const patch of EMULATOR_PATCHES) {
+      process.stdout.write(
+        `end-to-end: moto patched (${patch.file}): ${patch.restores}; upstream: ${patch.upstreamGap}\n`,
+      );
+    }
     const bootstrapState = path.join(WORK_DIR, "apply-bootstrap.tfstate");
     fs.rmSync(bootstrapState, { force: true });
     const dirs = synthesizeStacks("apply", { local: emulator.local, stateStackStatePath: bootstrapState });
@@ -333,6 +338,37 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expect(privateSubnets.length).toBeGreaterThan(0);
         const mountSubnets = ofType(resources, "aws_efs_mount_target").map((target) => target.values.subnet_id);
         expect(mountSubnets.sort()).toEqual(privateSubnets.map((subnet) => subnet.values.id).sort());
+      });
+
+      it("applies Amazon SES when Ghost sends through it: the identity with its DKIM tokens, MAIL FROM, the configuration set and its events to the alerts topic", async () => {
+        const { resources, outputs } = await run(name).applied();
+        const identities = ofType(resources, "aws_sesv2_email_identity");
+        if (identities.length === 0) {
+          process.stdout.write(`${name}: sends no mail through SES\n`);
+          expect(outputs.mail_dns_records).toBeUndefined();
+          return;
+        }
+        const [identity] = identities;
+        const domain = identity.values.email_identity;
+        const tokens: string[] = identity.values.dkim_signing_attributes[0].tokens;
+        expect(tokens).toHaveLength(3);
+        const [mailFrom] = ofType(resources, "aws_sesv2_email_identity_mail_from_attributes");
+        expect(mailFrom.values).toMatchObject({ email_identity: domain, mail_from_domain: `mail.${domain}` });
+        const [set] = ofType(resources, "aws_sesv2_configuration_set");
+        expect(identity.values.configuration_set_name).toBe(set.values.configuration_set_name);
+        const [destination] = ofType(resources, "aws_sesv2_configuration_set_event_destination");
+        const [topic] = ofType(resources, "aws_sns_topic");
+        expect(destination.values.event_destination[0]).toMatchObject({
+          enabled: true,
+          matching_event_types: ["BOUNCE", "COMPLAINT"],
+          sns_destination: [{ topic_arn: topic.values.arn }],
+        });
+        const records: string[] = (outputs.mail_dns_records?.value as string[]) ?? [];
+        process.stdout.write(`${name}: DNS records to create for ${domain}:\n  ${records.join("\n  ")}\n`);
+        expect(records.slice(0, 3)).toEqual(
+          tokens.map((token) => `${token}._domainkey.${domain} CNAME ${token}.dkim.amazonses.com`),
+        );
+        expect(records).toContain(`mail.${domain} TXT v=spf1 include:amazonses.com ~all`);
       });
 
       it("names both target groups and the production and test listeners in the CodeDeploy deployment group", async () => {
