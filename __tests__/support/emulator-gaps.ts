@@ -153,8 +153,15 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
     upstreamGap: "not implemented",
   },
   {
-    file: "sesv2_sending_options.py",
-    restores: "GetConfigurationSet answers SendingOptions.SendingEnabled as a boolean",
-    upstreamGap: "answers the whole SendingOptions object nested in it, which the SDK cannot decode",
+    file: "sesv2_configuration_set.py",
+    restores: "GetConfigurationSet answers only the option groups set, and SendingOptions.SendingEnabled as a boolean",
+    upstreamGap:
+      "nests the whole SendingOptions object in SendingEnabled (the SDK cannot decode it) and answers unset groups as empty objects",
+  },
+  {
+    file: "sesv2_identity_tags.py",
+    restores: "an email identity's tags are those of its ARN arn:aws:ses:<region>:<account>:identity/<name>",
+    upstreamGap:
+      "files them under .../email-identity/<name>, so ListTagsForResource on the identity's ARN answers none",
   },
 ];
