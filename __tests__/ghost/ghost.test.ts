@@ -23,6 +23,7 @@ import { matcherAccepts, probe, ProbeRequest, ProbeResponse } from "../support/h
 import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
 import { HealthCheck, Listener, readSynthesizedTask, SynthesizedTask } from "../support/synthesized-task";
 import { describeWithTool } from "../support/tiers";
+import { isWithinDomain } from "../../src/config";
 
 jest.setTimeout(120_000);
 
@@ -384,6 +385,45 @@ describeWithTool(
             expect(message.from).toBe(sender);
             expect(message.body).toContain(`${origin}/ghost/reset/`);
           });
+
+          // Member mail comes from Ghost's support address, noreply@<site host>, not from mail.from.
+          const memberSender = `noreply@${siteUrl.hostname.replace(/^www\./, "")}`;
+          const memberSenderAllowed =
+            task.environment.mail__transport !== "SES" ||
+            (task.sesIdentity !== undefined && isWithinDomain(siteUrl.hostname, task.sesIdentity));
+
+          async function askForMagicLink(email: string): Promise<ProbeResponse> {
+            const token = await probe(port, { path: "/members/api/integrity-token/", headers: visitorHeaders(task) });
+            expect(token.status).toBe(200);
+            return probe(port, {
+              method: "POST",
+              path: "/members/api/send-magic-link/",
+              headers: { ...visitorHeaders(task), Origin: origin, "Content-Type": "application/json" },
+              body: JSON.stringify({ email, emailType: "signup", integrityToken: token.body.toString("utf8") }),
+            });
+          }
+
+          if (memberSenderAllowed) {
+            it(`sends a member sign-in link from ${memberSender} (Ghost's support address)`, async () => {
+              const member = "new.member@example.org";
+              const sent = await askForMagicLink(member);
+              say(task, `member magic link for ${member}: ${describeResponse(sent)}`);
+              expect(sent.status).toBe(201);
+              const message = await received(member, /sign up/i);
+              expect(message.from).toBe(memberSender);
+              expect(message.body).toContain(`${origin}/members/?token=`);
+            });
+          } else {
+            it(`cannot send member mail from ${memberSender}, outside the SES identity ${task.sesIdentity}, as synth warns`, async () => {
+              const member = "refused.member@example.org";
+              const sent = await askForMagicLink(member);
+              say(task, `member magic link for ${member} (sender outside the identity): ${describeResponse(sent)}`);
+              expect(sent.status).toBeGreaterThanOrEqual(400);
+              expect((await mail!.messages()).filter((message) => message.to.includes(member))).toEqual([]);
+              // SES itself refused it (moto answers as SES does), not some other failure.
+              expect(ghost.tail(400)).toContain(`Did not have authority to send from email ${memberSender}`);
+            });
+          }
 
           if (task.environment.mail__transport === "SMTP") {
             it("logs in to the SMTP server only over TLS, as the configured user", async () => {
