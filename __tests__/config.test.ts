@@ -1607,6 +1607,22 @@ describe("validateProject: mail", () => {
     ]);
   });
 
+  it("refuses two environments creating the same SES identity in one region", () => {
+    const problems = problemsOf({
+      project: "ghost",
+      environments: [
+        { environment: "dev", mail: { from: "dev@mysite.org" } },
+        { environment: "prod", mail: { from: "noreply@mysite.org" } },
+        { environment: "us", region: "us-east-1", mail: { from: "noreply@mysite.org" } },
+      ],
+    });
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'prod: mail.ses.domain = "mysite.org": environment dev already creates the SES identity mysite.org in eu-west-2',
+      ),
+    ]);
+  });
+
   it("reports every mail problem at once", () => {
     const problems = problemsOf(withDev({ mail: { mode: "smtp", smtp: smtp({ port: 465, security: "starttls" }) } }));
     expect(problems.map((problem) => problem.split(" = ")[0])).toEqual(["dev: mail.from", "dev: mail.smtp.security"]);

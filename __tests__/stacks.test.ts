@@ -221,6 +221,70 @@ describe("GhostStack prod topology (the tutorial's)", () => {
   });
 });
 
+describe("GhostStack mail", () => {
+  const SECRET = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-smtp-AbCdEf";
+  const synthDev = (overrides: Partial<GhostEnvironmentInput>) => {
+    const { stacks, synth } = synthAll(withEnvironment(overrides), undefined);
+    return synth(stacks.environmentStacks[0]).json;
+  };
+  const taskRoleRef = (json: SynthJson) =>
+    `\${aws_iam_role.${Object.entries(resourcesOfType(json, "aws_iam_role")).find(([, role]) => role.name === "ghost-dev-task")![0]}.name}`;
+  const container = (json: SynthJson) =>
+    JSON.parse(onlyResource(json, "aws_ecs_task_definition").container_definitions)[0];
+
+  it("with SES, gives the task role the send policy, SES the alerts topic, and the account's reputation alarms", () => {
+    const json = synthDev({ service: { siteUrl: "https://blog.mysite.org" }, mail: { from: "noreply@mysite.org" } });
+    expect(onlyResource(json, "aws_sesv2_email_identity").email_identity).toBe("mysite.org");
+    const sendPolicy = Object.values(resourcesOfType(json, "aws_iam_role_policy")).find((policy) =>
+      String(policy.name).endsWith("-ghost-mail"),
+    );
+    expect(sendPolicy.role).toBe(taskRoleRef(json));
+    const topicPolicy = parsePolicy(onlyResource(json, "aws_sns_topic_policy").policy);
+    expect(
+      topicPolicy.Statement.find((statement) => statement.Sid === "AllowAwsServicesOfThisAccountToPublish").Principal
+        .Service,
+    ).toContain("ses.amazonaws.com");
+    const alarms = Object.values(resourcesOfType(json, "aws_cloudwatch_metric_alarm")).map((alarm) => alarm.alarm_name);
+    expect(alarms).toEqual(
+      expect.arrayContaining(["ghost-dev-mail-bounce-rate-high", "ghost-dev-mail-complaint-rate-high"]),
+    );
+    expect(container(json).environment).toEqual(expect.arrayContaining([{ name: "mail__transport", value: "SES" }]));
+  });
+
+  it("with SMTP, opens the SMTP port to the tasks and lets only the execution role read the password", () => {
+    const json = synthDev({
+      mail: {
+        mode: "smtp",
+        from: "noreply@mysite.org",
+        smtp: { host: "smtp.mysite.org", port: 465, user: "ghost", passwordSecretArn: SECRET },
+      },
+    });
+    expect(resourcesOfType(json, "aws_sesv2_email_identity")).toEqual({});
+    const egress = Object.values(resourcesOfType(json, "aws_vpc_security_group_egress_rule")).map(
+      (rule) => rule.from_port,
+    );
+    expect(egress).toContain(465);
+    const readers = Object.values(resourcesOfType(json, "aws_iam_role_policy")).filter((policy) =>
+      String(policy.policy).includes(SECRET),
+    );
+    expect(readers.map((policy) => policy.name)).toEqual(["ghost-dev-ghost-secrets"]);
+    expect(container(json).secrets).toEqual([{ name: "mail__options__auth__pass", valueFrom: SECRET }]);
+  });
+
+  it("without mail, builds nothing for it", () => {
+    const json = synthDev({ mail: { mode: "none" } });
+    expect(resourcesOfType(json, "aws_sesv2_email_identity")).toEqual({});
+    expect(
+      Object.values(resourcesOfType(json, "aws_vpc_security_group_egress_rule"))
+        .map((rule) => rule.from_port)
+        .sort(),
+    ).toEqual([2049, 2368, 443]);
+    expect(container(json).environment.map((variable: { name: string }) => variable.name)).not.toContain(
+      "mail__transport",
+    );
+  });
+});
+
 describe("GhostStack synth warnings", () => {
   const warnings = (project: ProjectInput) => {
     const { stacks } = synthAll(project, undefined);

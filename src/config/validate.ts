@@ -305,7 +305,26 @@ export function projectProblems(project: ProjectConfig): string[] {
     seen.add(environment.environment);
     problems.push(...environmentProblems(environment));
   }
+  problems.push(...sharedIdentityProblems(project.environments));
   return problems;
+}
+
+/** SES identities are per account and region: two environments there cannot both create one. */
+function sharedIdentityProblems(environments: GhostConfig[]): string[] {
+  const owners = new Map<string, string>();
+  return environments.flatMap((config) => {
+    const domain = config.mail.mode === "ses" ? config.mail.ses.domain : undefined;
+    if (!domain) return [];
+    const key = `${config.region} ${domain}`;
+    const owner = owners.get(key);
+    if (!owner) {
+      owners.set(key, config.environment);
+      return [];
+    }
+    return [
+      `${config.environment}: mail.ses.domain = ${JSON.stringify(domain)}: environment ${owner} already creates the SES identity ${domain} in ${config.region} (one per account and region); give this one its own domain, e.g. a subdomain for both mail.from and mail.ses.domain`,
+    ];
+  });
 }
 
 // ---- Problems of the input's shape, from the schema's issues ----
