@@ -115,11 +115,11 @@ describe("resolveEnvironment (defaults)", () => {
     expect(config.service.siteUrl).toBeUndefined();
   });
 
-  it("fills the database defaults (MySQL 8.0 on db.t4g.micro)", () => {
+  it("fills the database defaults (MySQL 8.4 on db.t4g.micro)", () => {
     expect(config.database).toEqual({
       engine: "mysql",
       instanceClass: "db.t4g.micro",
-      engineVersion: "8.0",
+      engineVersion: "8.4",
       allocatedStorageGb: 20,
       maxAllocatedStorageGb: 100,
       multiAz: false,
@@ -335,9 +335,9 @@ describe("declared environments (environments.ts)", () => {
     });
   });
 
-  it("runs dev on SQLite with exactly one task and no NAT gateway", () => {
+  it("runs dev on a single-AZ MySQL with exactly one task and no NAT gateway", () => {
     const dev = byName("dev");
-    expect(dev.database.engine).toBe("sqlite");
+    expect(dev.database).toMatchObject({ engine: "mysql", multiAz: false, instanceClass: "db.t4g.micro" });
     expect(dev.service).toMatchObject({ desiredCount: 1, minCount: 1, maxCount: 1 });
     expect(dev.network.natGateways).toBe("none");
     expect(dev.availabilityZones).toHaveLength(2);
@@ -353,7 +353,7 @@ describe("declared environments (environments.ts)", () => {
   it("runs prod on Multi-AZ MySQL 8 with deletion protection", () => {
     expect(byName("prod").database).toMatchObject({
       engine: "mysql",
-      engineVersion: "8.0",
+      engineVersion: "8.4",
       multiAz: true,
       deletionProtection: true,
     });
@@ -865,23 +865,16 @@ describe("validateProject: service", () => {
     );
   });
 
-  it("rejects SQLite with more than one desired task (two writers corrupt SQLite on EFS)", () => {
+  it.each([
+    ["one task", { desiredCount: 1, maxCount: 1 }],
+    ["several tasks", { desiredCount: 2, maxCount: 2 }],
+  ])("rejects SQLite with %s: every blue/green deployment runs two Ghosts for minutes", (_what, service) => {
     expectProblem(
-      withDev({ database: { engine: "sqlite" }, service: { desiredCount: 2, maxCount: 2 } }),
+      withDev({ database: { engine: "sqlite" }, service }),
       "dev",
       "database.engine",
       "sqlite",
-      'SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 2 and service.maxCount is 2; set both to 1 or use "mysql"',
-    );
-  });
-
-  it("rejects SQLite when autoscaling may add a second task", () => {
-    expectProblem(
-      withDev({ database: { engine: "sqlite" }, service: { maxCount: 2 } }),
-      "dev",
-      "database.engine",
-      "sqlite",
-      "SQLite on EFS allows exactly one Ghost task, but service.desiredCount is 1 and service.maxCount is 2",
+      'every deployment is CodeDeploy blue/green, which runs the green Ghost beside the blue one until pipelines.terminateBlueAfterMinutes (5) after the cutover: two Ghost processes on one SQLite file over NFS corrupt it. Use "mysql"',
     );
   });
 
@@ -901,18 +894,18 @@ describe("validateProject: database", () => {
     );
   });
 
-  it.each(["5.7", "80", "8.0.x"])("rejects the MySQL engine version %j", (engineVersion) => {
+  it.each(["5.7", "80", "8.0.x", "8", "8.1", "9.0"])("rejects the MySQL engine version %j", (engineVersion) => {
     expectProblem(
       withDev({ database: { engineVersion } }),
       "dev",
       "database.engineVersion",
       engineVersion,
-      "must be a MySQL 8 version such as 8.0 or 8.4: Ghost supports only MySQL 8 in production",
+      "must be a MySQL version RDS offers and Ghost supports: 8.4 or 8.0, optionally with a minor such as 8.4.7",
     );
   });
 
-  it("accepts a full MySQL 8 version", () => {
-    expect(() => loadProject(withDev({ database: { engineVersion: "8.4.3" } }))).not.toThrow();
+  it.each(["8.4.3", "8.0", "8.0.39"])("accepts the MySQL engine version %j", (engineVersion) => {
+    expect(() => loadProject(withDev({ database: { engineVersion } }))).not.toThrow();
   });
 
   it("rejects an instance class without the db. prefix", () => {
@@ -986,13 +979,12 @@ describe("validateProject: database", () => {
   });
 
   it("checks the MySQL settings with SQLite too (each setting has one rule, whatever the engine)", () => {
-    expect(() => loadProject(withDev({ database: { engine: "sqlite" } }))).not.toThrow();
     expectProblem(
       withDev({ database: { engine: "sqlite", engineVersion: "5.7" } }),
       "dev",
       "database.engineVersion",
       "5.7",
-      "must be a MySQL 8 version",
+      "must be a MySQL version RDS offers and Ghost supports",
     );
   });
 

@@ -29,11 +29,11 @@ function instanceOf(database: Partial<DatabaseConfig> = {}, props: Partial<Datab
 }
 
 describe("Database", () => {
-  it("runs MySQL 8.0 on db.t4g.micro by default", () => {
+  it("runs MySQL 8.4 on db.t4g.micro by default", () => {
     expect(synthDatabase().synth).toHaveResourceWithProperties(DbInstance, {
       identifier: "ghost-test-ghost",
       engine: "mysql",
-      engine_version: "8.0",
+      engine_version: "8.4",
       instance_class: "db.t4g.micro",
     });
   });
@@ -102,10 +102,10 @@ describe("Database", () => {
     expect(() => synthDatabase({ subnetIds: ["subnet-a"] })).toThrow(/two AZs/);
   });
 
-  it("forces TLS through a mysql8.0 parameter group attached to the instance", () => {
+  it("forces TLS through a mysql8.4 parameter group attached to the instance", () => {
     const { json } = synthDatabase();
     const group = onlyResource(json, "aws_db_parameter_group");
-    expect(group.family).toBe("mysql8.0");
+    expect(group.family).toBe("mysql8.4");
     expect(group.parameter).toContainEqual({ name: "require_secure_transport", value: "1" });
     expect(onlyResource(json, "aws_db_instance").parameter_group_name).toMatch(
       /^\$\{aws_db_parameter_group\.[^.]+\.name\}$/,
@@ -113,8 +113,8 @@ describe("Database", () => {
   });
 
   it("derives the parameter group family from a full engine version", () => {
-    const group = onlyResource(synthDatabase({}, { engineVersion: "8.4.3" }).json, "aws_db_parameter_group");
-    expect(group.family).toBe("mysql8.4");
+    const group = onlyResource(synthDatabase({}, { engineVersion: "8.0.39" }).json, "aws_db_parameter_group");
+    expect(group.family).toBe("mysql8.0");
   });
 
   it("is single-AZ, unprotected and keeps 7 days of backups by default", () => {

@@ -43,7 +43,6 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
 export const HTTPS_CERTIFICATE_ENVIRONMENT: GhostEnvironmentInput = {
   environment: "https",
   network: { vpcCidr: "10.30.0.0/16", natGateways: "none" },
-  database: { engine: "sqlite" },
   loadBalancer: {
     certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
   },

@@ -12,6 +12,8 @@ import { GhostEnvironmentInput, ProjectInput } from "../src/config";
 import { LocalMode, LOCAL_SERVICES } from "../src/stacks/local-mode";
 import { MULTIPLE_INSTANCES_WARNING, NO_MAIL_WARNING } from "../src/stacks/ghost-stack";
 import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
+import { ghostMajorOf, versionWarnings } from "../src/stacks/steps/version-warnings";
+import { testConfig } from "./support/config";
 
 const LOCAL: LocalMode = {
   s3Endpoint: "http://127.0.0.1:1",
@@ -268,7 +270,7 @@ describe("GhostStack mail", () => {
       String(policy.policy).includes(SECRET),
     );
     expect(readers.map((policy) => policy.name)).toEqual(["ghost-dev-ghost-secrets"]);
-    expect(container(json).secrets).toEqual([{ name: "mail__options__auth__pass", valueFrom: SECRET }]);
+    expect(container(json).secrets).toContainEqual({ name: "mail__options__auth__pass", valueFrom: SECRET });
   });
 
   it("without mail, builds nothing for it", () => {
@@ -278,7 +280,7 @@ describe("GhostStack mail", () => {
       Object.values(resourcesOfType(json, "aws_vpc_security_group_egress_rule"))
         .map((rule) => rule.from_port)
         .sort(),
-    ).toEqual([2049, 2368, 443]);
+    ).toEqual([2049, 2368, 3306, 443]);
     expect(container(json).environment.map((variable: { name: string }) => variable.name)).not.toContain(
       "mail__transport",
     );
@@ -333,6 +335,40 @@ describe("GhostStack synth warnings", () => {
   it("warns about the member sender when the site's host is the load balancer's (unknown at synth)", () => {
     const found = warnings(withEnvironment({ mail: { from: "noreply@mysite.org" } }));
     expect(found).toEqual([expect.stringContaining("noreply@<the site's host>")]);
+  });
+});
+
+describe("versionWarnings", () => {
+  const warn = (overrides: Partial<GhostEnvironmentInput>, today = "2026-12-01") =>
+    versionWarnings(testConfig(overrides), new Date(`${today}T12:00:00Z`));
+
+  it("warns about MySQL 8.0 once RDS standard support has ended (2026-07-31), never before", () => {
+    expect(warn({ database: { engineVersion: "8.0.39" } })).toEqual([
+      expect.stringContaining(
+        'database.engineVersion "8.0.39": RDS standard support for MySQL 8.0 ended on 2026-07-31',
+      ),
+    ]);
+    expect(warn({ database: { engineVersion: "8.0" } }, "2026-07-31")).toEqual([]);
+  });
+
+  it("stays quiet about MySQL 8.4 until 2029-07-31", () => {
+    expect(warn({ database: { engineVersion: "8.4" } })).toEqual([]);
+    expect(warn({ database: { engineVersion: "8.4" } }, "2029-08-01")).toHaveLength(1);
+  });
+
+  it("warns about an official Ghost image of an older major: LTS for 5, end of life before", () => {
+    expect(warn({ service: { ghostImage: "ghost:5.130.6-alpine" } })).toEqual([
+      expect.stringContaining("Ghost 5 is the LTS major: critical security and stability fixes only"),
+    ]);
+    expect(warn({ service: { ghostImage: "public.ecr.aws/docker/library/ghost:4" } })).toEqual([
+      expect.stringContaining("Ghost 4 is past its end of life"),
+    ]);
+    expect(warn({ service: { ghostImage: "ghost:6.65.0-alpine" } })).toEqual([]);
+  });
+
+  it("says nothing of an image it cannot read a Ghost major from", () => {
+    expect(ghostMajorOf("123456789012.dkr.ecr.eu-west-2.amazonaws.com/blog:latest")).toBeUndefined();
+    expect(warn({ service: { ghostImage: "example/ghostly:5" } })).toEqual([]);
   });
 });
 

@@ -14,12 +14,12 @@ export const PROJECT: ProjectInput = {
   },
   environments: [
     {
-      // The cheap one: two AZs, no NAT gateway (tasks get public IPs), SQLite on EFS, one task.
+      // The cheap one: two AZs, no NAT gateway (tasks get public IPs), a single-AZ MySQL, one task.
       environment: "dev",
       region: "eu-west-2",
       availabilityZones: ["eu-west-2a", "eu-west-2b"],
       network: { vpcCidr: "10.10.0.0/16", natGateways: "none" },
-      database: { engine: "sqlite" },
+      database: { engine: "mysql" },
       storage: { throughputMode: "bursting" },
       logs: { retentionDays: 14 },
       tags: { CostCenter: "ghost-dev" },

@@ -274,7 +274,7 @@ const database = section({
   engine: withDefault(
     oneOf(DATABASE_ENGINES),
     "mysql",
-    'Ghost\'s database; "sqlite" is refused unless exactly one Ghost task can run.',
+    'Ghost\'s database: RDS MySQL 8. "sqlite" is refused: every blue/green deployment runs two Ghost processes for minutes, and they must never share one SQLite file.',
   ),
   instanceClass: withDefault(
     matching(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro"),
@@ -283,11 +283,11 @@ const database = section({
   ),
   engineVersion: withDefault(
     matching(
-      /^8(\.\d+){0,2}$/,
-      "must be a MySQL 8 version such as 8.0 or 8.4: Ghost supports only MySQL 8 in production",
+      /^8\.[04](\.\d+)?$/,
+      "must be a MySQL version RDS offers and Ghost supports: 8.4 or 8.0, optionally with a minor such as 8.4.7",
     ),
-    "8.0",
-    "MySQL engine version (major 8: Ghost supports only MySQL 8 in production).",
+    "8.4",
+    "MySQL engine version, 8.4 or 8.0 (Ghost supports only MySQL 8 in production); synth warns past RDS standard support. A major change is a one-way upgrade: see README, \"Upgrading MySQL\".",
   ),
   allocatedStorageGb: withDefault(whole(20, 65536), 20, "Allocated storage, GiB (20 to 65536)."),
   maxAllocatedStorageGb: withDefault(

@@ -146,15 +146,14 @@ function validateService(config: GhostConfig, problems: Problems): void {
     service.desiredCount,
     `must be a whole number from service.minCount (${service.minCount}) to service.maxCount (${service.maxCount})`,
   );
-  if (database.engine === "sqlite") {
-    // Two Ghost processes writing one SQLite file over NFS corrupt it.
-    problems.check(
-      service.desiredCount === 1 && service.maxCount === 1,
-      "database.engine",
-      database.engine,
-      `SQLite on EFS allows exactly one Ghost task, but service.desiredCount is ${service.desiredCount} and service.maxCount is ${service.maxCount}; set both to 1 or use "mysql"`,
-    );
-  }
+  // Every deployment is CodeDeploy blue/green: the green Ghost runs beside the blue one for minutes,
+  // and two Ghost processes writing one SQLite file over NFS corrupt it.
+  problems.check(
+    database.engine !== "sqlite",
+    "database.engine",
+    database.engine,
+    `every deployment is CodeDeploy blue/green, which runs the green Ghost beside the blue one until pipelines.terminateBlueAfterMinutes (${config.pipelines.terminateBlueAfterMinutes}) after the cutover: two Ghost processes on one SQLite file over NFS corrupt it. Use "mysql"`,
+  );
 }
 
 function validateDatabase(config: GhostConfig, problems: Problems): void {

@@ -7,7 +7,10 @@
 export const NAT_GATEWAY_MODES = ["none", "single", "per-az"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 
-/** "mysql": RDS MySQL 8, the only database Ghost supports in production; "sqlite": SQLite on EFS, one Ghost task only. */
+/**
+ * "mysql": RDS MySQL 8, the only database Ghost supports in production. "sqlite" (SQLite on EFS) is
+ * named only to be refused: CodeDeploy's blue/green overlap would put two Ghosts on one file.
+ */
 export const DATABASE_ENGINES = ["mysql", "sqlite"] as const;
 export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 
@@ -89,6 +92,19 @@ export type MailgunRegion = (typeof MAILGUN_REGIONS)[number];
 /** DMARC policies (`p=`) of the record published for the mail domain. */
 export const DMARC_POLICIES = ["none", "quarantine", "reject"] as const;
 export type DmarcPolicy = (typeof DMARC_POLICIES)[number];
+
+/**
+ * The MySQL majors RDS offers, with the end of RDS standard support for each (after it RDS bills
+ * Extended Support per vCPU-hour); Ghost supports 8.0 and 8.4 (its docs, "Supported databases").
+ */
+export const MYSQL_STANDARD_SUPPORT_ENDS: Record<string, string> = { "8.0": "2026-07-31", "8.4": "2029-07-31" };
+
+/**
+ * Ghost's current major. Ghost develops the current major, keeps the previous one as LTS (critical
+ * security and stability fixes only) and calls every older one end of life: insecure (Ghost docs,
+ * "Major Versions & Long Term Support").
+ */
+export const GHOST_CURRENT_MAJOR = 6;
 
 /** What the official Ghost image is: its port, its user and where it keeps its content. */
 export const GHOST = {

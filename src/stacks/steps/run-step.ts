@@ -9,6 +9,7 @@ import { ghostMailEnvironment } from "../../run/mail";
 import { ghostEnvironment, GhostService } from "../../run/service";
 import { Storage } from "../../run/storage";
 import { Foundation } from "./foundation";
+import { versionWarnings } from "./version-warnings";
 
 export const MULTIPLE_INSTANCES_WARNING =
   "Ghost supports one instance per site (Ghost FAQ: clustering, sharding, HA and other multi-server setups); " +
@@ -128,5 +129,6 @@ function ghostService(
   if (config.service.maxCount > 1 || config.service.desiredCount > 1) {
     Annotations.of(stack).addWarning(MULTIPLE_INSTANCES_WARNING);
   }
+  for (const warning of versionWarnings(config)) Annotations.of(stack).addWarning(warning);
   return { service, siteUrl };
 }
