@@ -287,7 +287,7 @@ const database = section({
       "must be a MySQL version RDS offers and Ghost supports: 8.4 or 8.0, optionally with a minor such as 8.4.7",
     ),
     "8.4",
-    "MySQL engine version, 8.4 or 8.0 (Ghost supports only MySQL 8 in production); synth warns past RDS standard support. A major change is a one-way upgrade: see README, \"Upgrading MySQL\".",
+    'MySQL engine version, 8.4 or 8.0 (Ghost supports only MySQL 8 in production); synth warns past RDS standard support. A major change is a one-way upgrade: see README, "Upgrading MySQL".',
   ),
   allocatedStorageGb: withDefault(whole(20, 65536), 20, "Allocated storage, GiB (20 to 65536)."),
   maxAllocatedStorageGb: withDefault(
