@@ -19,7 +19,7 @@ export function versionWarnings(config: GhostConfig, today: Date = new Date()): 
     if (ends && today.toISOString().slice(0, 10) > ends) {
       warnings.push(
         `database.engineVersion "${database.engineVersion}": RDS standard support for MySQL ${major} ended on ${ends}; ` +
-          "RDS now bills Extended Support for it. Upgrade to 8.4 (one way: see README, \"Upgrading MySQL\").",
+          'RDS now bills Extended Support for it. Upgrade to 8.4 (one way: see README, "Upgrading MySQL").',
       );
     }
   }
