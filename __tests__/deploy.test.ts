@@ -14,6 +14,7 @@ import { sourceConfig, testConfig } from "./support/config";
 const TASK_ROLE_ARN = "arn:aws:iam::123456789012:role/ghost-test-task";
 const EXECUTION_ROLE_ARN = "arn:aws:iam::123456789012:role/ghost-test-task-execution";
 const TOPIC_ARN = "arn:aws:sns:eu-west-2:123456789012:ghost-test-alerts";
+const SERVICE_ARN = "arn:aws:ecs:eu-west-2:123456789012:service/ghost-test/ghost-blog";
 
 interface Fixture {
   source: PipelineSource;
@@ -37,6 +38,8 @@ function buildDeploy(scope: Construct, overrides: Partial<DeployPipelineProps> =
     source,
     clusterName: "ghost-test",
     serviceName: "ghost-blog",
+    serviceArn: SERVICE_ARN,
+    taskDefinitionFamily: "ghost-test-ghost",
     productionListenerArn: loadBalancer.productionListener.arn,
     testListenerArn: loadBalancer.testListener.arn,
     blueTargetGroup: loadBalancer.blueTargetGroup,
@@ -204,17 +207,71 @@ describe("DeployPipeline", () => {
   });
 
   describe("CodeDeploy role", () => {
-    it("is trusted by CodeDeploy and has the managed ECS policy", () => {
+    const roleStatements = statementsOf(json, "ghost-test-codedeploy");
+    const roleBySid = Object.fromEntries(roleStatements.map((statement) => [statement.Sid, statement]));
+    /** The value of a `${local.x}` reference. */
+    const localValue = (reference: string) =>
+      (json as any).locals[/^\$\{local\.([^}]+)\}/.exec(reference)![1]] as string;
+
+    it("is trusted by CodeDeploy and is the deployment group's service role", () => {
       const role: any = Object.values(resourcesOfType(json, "aws_iam_role")).find(
         (r: any) => r.name === "ghost-test-codedeploy",
       );
       expect(parsePolicy(role.assume_role_policy).Statement[0].Principal).toEqual({
         Service: "codedeploy.amazonaws.com",
       });
-      expect(synth).toHaveResourceWithProperties(IamRolePolicyAttachment, {
-        policy_arn: "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS",
-      });
       expect(group.service_role_arn).toEqual(REF("aws_iam_role", "arn", "deploy_codedeploy-role_[^}]+"));
+    });
+
+    it("has no AWS managed policy (AWSCodeDeployRoleForECS grants Lambda, S3 and SNS on every resource)", () => {
+      expect(synth).not.toHaveResource(IamRolePolicyAttachment);
+    });
+
+    it("may do exactly what an ECS blue/green deployment does, and invoke no Lambda hook", () => {
+      expect(roleStatements.flatMap((statement) => statement.Action).sort()).toEqual(
+        [
+          "cloudwatch:DescribeAlarms",
+          "ecs:CreateTaskSet",
+          "ecs:DeleteTaskSet",
+          "ecs:DescribeServices",
+          "ecs:UpdateServicePrimaryTaskSet",
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:ModifyRule",
+          "iam:PassRole",
+        ].sort(),
+      );
+    });
+
+    it("shifts task sets of this service only", () => {
+      const [service, taskSets] = roleBySid.ShiftTaskSets.Resource;
+      expect(service).toBe(SERVICE_ARN);
+      expect(taskSets).toMatch(/^\$\{local\.[^}]+\}\/\*$/);
+      expect(localValue(taskSets)).toBe(`\${replace("${SERVICE_ARN}", ":service/", ":task-set/")}`);
+    });
+
+    it("swaps these two listeners and their rules only", () => {
+      const resources: string[] = roleBySid.SwapListeners.Resource;
+      expect(resources.slice(0, 2)).toEqual([REF("aws_lb_listener", "arn"), REF("aws_lb_listener", "arn")]);
+      expect(resources.slice(2).map((rule) => localValue(rule))).toEqual([
+        expect.stringMatching(/^\$\{replace\(aws_lb_listener\..+\.arn, ":listener\/", ":listener-rule\/"\)\}$/),
+        expect.stringMatching(/^\$\{replace\(aws_lb_listener\..+\.arn, ":listener\/", ":listener-rule\/"\)\}$/),
+      ]);
+    });
+
+    it("reads the rollback alarms only, and uses Resource * only for Elastic Load Balancing's Describe calls", () => {
+      expect(roleBySid.WatchRollbackAlarms.Resource).toHaveLength(4);
+      const wildcard = roleStatements.filter((statement) => [].concat(statement.Resource).includes("*" as never));
+      expect(wildcard.map((statement) => statement.Sid)).toEqual(["ReadLoadBalancing"]);
+    });
+
+    it("may pass exactly the task and execution roles, to ECS tasks only", () => {
+      expect(roleBySid.PassTaskRoles).toMatchObject({
+        Resource: [TASK_ROLE_ARN, EXECUTION_ROLE_ARN],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      });
     });
   });
 
@@ -354,9 +411,14 @@ describe("DeployPipeline", () => {
       });
     });
 
-    it("uses Resource * only for ecs:RegisterTaskDefinition", () => {
-      const wildcard = statements.filter((s) => [].concat(s.Resource).includes("*" as never));
-      expect(wildcard.map((s) => s.Action)).toEqual([["ecs:RegisterTaskDefinition"]]);
+    it("uses Resource * nowhere", () => {
+      expect(statements.filter((s) => [].concat(s.Resource).includes("*" as never))).toEqual([]);
+    });
+
+    it("registers revisions of Ghost's task family only", () => {
+      const reference: string = bySid.RegisterTaskDefinition.Resource;
+      const local = (json as any).locals[/^\$\{local\.([^}]+)\}$/.exec(reference)![1]];
+      expect(local).toBe(`\${replace("${SERVICE_ARN}", "/:service/.*$/", ":task-definition/ghost-test-ghost:*")}`);
     });
 
     it("may publish to the approval topic only with an approval stage", () => {

@@ -137,6 +137,11 @@ export interface EmulatorPatch {
  */
 export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
   {
+    file: "rds_dbi_resource_id.py",
+    restores: "every RDS DB instance has its own DbiResourceId (two environments, two databases)",
+    upstreamGap: "one hard-coded DbiResourceId for every instance: the provider's lookup by it finds two and fails",
+  },
+  {
     file: "sesv2_easy_dkim.py",
     restores:
       "GetEmailIdentity answers an Easy DKIM domain's three DKIM tokens and a numeric LastKeyGenerationTimestamp",

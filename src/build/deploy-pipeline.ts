@@ -7,7 +7,6 @@ import { CodedeployDeploymentGroup } from "@cdktf/provider-aws/lib/codedeploy-de
 import { Codepipeline, CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { APP_REPO_FILES, IMAGE1_PLACEHOLDER_NAME } from "./app-repo";
 import { AlarmThresholds, PipelinesConfig } from "../config";
@@ -16,16 +15,18 @@ import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam
 import { PipelineSource, PipelineTrigger } from "./source";
 
 /** Managed policy for CodeDeploy's ECS blue/green work (task sets, listeners, alarms). */
-const CODEDEPLOY_ECS_POLICY_ARN = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS";
 
 export interface DeployPipelineProps {
   /** Prefix of every name, e.g. "ghost-prod". */
   readonly namePrefix: string;
   /** Repository (deployment templates), artifact bucket, pipeline and events roles. */
   readonly source: PipelineSource;
-  /** ECS cluster and service (deployment controller CODE_DEPLOY). */
+  /** ECS cluster and service (deployment controller CODE_DEPLOY), and the service's ARN. */
   readonly clusterName: string;
   readonly serviceName: string;
+  readonly serviceArn: string;
+  /** Family of Ghost's task definition: the only one the pipeline may register revisions of. */
+  readonly taskDefinitionFamily: string;
   /** The listener that serves production traffic. */
   readonly productionListenerArn: string;
   /** The listener that reaches the replacement tasks before the cutover. */
@@ -84,15 +85,16 @@ export class DeployPipeline extends Construct {
       name: `${prefix}-codedeploy`,
       assumeRolePolicy: assumeRolePolicy("codedeploy.amazonaws.com"),
     });
-    const codeDeployPolicy = new IamRolePolicyAttachment(this, "codedeploy-role-policy", {
-      role: this.codeDeployRole.name,
-      policyArn: CODEDEPLOY_ECS_POLICY_ARN,
-    });
-
     // CodeDeploy swaps the listeners between the two groups, so either may hold the
     // replacement tasks of the next deployment: both are watched.
     const groups = { blue: props.blueTargetGroup, green: props.greenTargetGroup };
     this.alarms = Object.entries(groups).flatMap(([color, group]) => this.targetGroupAlarms(color, group, props));
+
+    const codeDeployPolicy = new IamRolePolicy(this, "codedeploy-role-policy", {
+      name: `${prefix}-codedeploy`,
+      role: this.codeDeployRole.name,
+      policy: policyDocument(this.codeDeployStatements(props)),
+    });
 
     this.application = new CodedeployApp(this, "application", {
       name: `${prefix}-ghost`,
@@ -257,8 +259,12 @@ export class DeployPipeline extends Construct {
         Resource: this.application.arn,
       },
       { Sid: "ReadDeploymentConfig", Action: ["codedeploy:GetDeploymentConfig"], Resource: deploymentConfigArn },
-      // RegisterTaskDefinition has no resource-level permissions (the revision does not exist yet).
-      { Sid: "RegisterTaskDefinition", Action: ["ecs:RegisterTaskDefinition"], Resource: "*" },
+      // Revisions of Ghost's family only (RegisterTaskDefinition takes task-definition resources).
+      {
+        Sid: "RegisterTaskDefinition",
+        Action: ["ecs:RegisterTaskDefinition"],
+        Resource: this.taskDefinitionRevisions(props),
+      },
       {
         Sid: "PassTaskRoles",
         Action: ["iam:PassRole"],
@@ -270,6 +276,65 @@ export class DeployPipeline extends Construct {
       statements.push({ Sid: "NotifyApprovers", Action: ["sns:Publish"], Resource: props.approvalTopicArn });
     }
     return statements;
+  }
+
+  /** `arn:...:task-definition/<family>:*`, from the service's ARN (same region and account). */
+  private taskDefinitionRevisions(props: DeployPipelineProps): string {
+    return new TerraformLocal(
+      this,
+      "task-definition-revisions",
+      Fn.replace(props.serviceArn, "/:service/.*$/", `:task-definition/${props.taskDefinitionFamily}:*`),
+    ).asString;
+  }
+
+  /**
+   * What CodeDeploy does in an ECS blue/green deployment, on this service, its listeners and the
+   * rollback alarms only: in place of AWSCodeDeployRoleForECS, which also grants
+   * lambda:InvokeFunction, s3:GetObject* and sns:Publish on every resource, so that an AppSpec
+   * pushed to the Ghost repository could invoke any function of the account through its hooks.
+   * No hooks run here (no Lambda permission at all).
+   */
+  private codeDeployStatements(props: DeployPipelineProps): PolicyStatement[] {
+    // ARNs derived from the service's and the listeners' (same cluster, same load balancer).
+    const derived = (id: string, arn: string, from: string, to: string) =>
+      new TerraformLocal(this, id, Fn.replace(arn, from, to)).asString;
+    const taskSets = derived("task-sets", props.serviceArn, ":service/", ":task-set/");
+    const listenerRules = [props.productionListenerArn, props.testListenerArn].map(
+      (arn, index) => `${derived(`listener-rules-${index}`, arn, ":listener/", ":listener-rule/")}/*`,
+    );
+    return [
+      {
+        Sid: "ShiftTaskSets",
+        Action: ["ecs:DescribeServices", "ecs:CreateTaskSet", "ecs:UpdateServicePrimaryTaskSet", "ecs:DeleteTaskSet"],
+        Resource: [props.serviceArn, `${taskSets}/*`],
+      },
+      {
+        Sid: "SwapListeners",
+        Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
+        Resource: [props.productionListenerArn, props.testListenerArn, ...listenerRules],
+      },
+      {
+        // Describe calls of Elastic Load Balancing take no resource-level permissions.
+        Sid: "ReadLoadBalancing",
+        Action: [
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "WatchRollbackAlarms",
+        Action: ["cloudwatch:DescribeAlarms"],
+        Resource: this.alarms.map((alarm) => alarm.arn),
+      },
+      {
+        Sid: "PassTaskRoles",
+        Action: ["iam:PassRole"],
+        Resource: [props.taskRoleArn, props.executionRoleArn],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+    ];
   }
 
   /** 5xx responses and unhealthy targets of one target group: either stops and rolls back a deployment. */

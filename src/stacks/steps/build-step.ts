@@ -46,6 +46,8 @@ export function buildLens(stack: TerraformStack, base: Foundation, run: RunLens)
     source,
     clusterName: service.clusterName,
     serviceName: service.serviceName,
+    serviceArn: service.service.id,
+    taskDefinitionFamily: service.taskDefinitionProps.family,
     productionListenerArn: loadBalancer.productionListener.arn,
     testListenerArn: loadBalancer.testListener.arn,
     blueTargetGroup: loadBalancer.blueTargetGroup,
