@@ -138,7 +138,10 @@ describe("GhostService", () => {
       essential: true,
       user: "1000:1000",
       portMappings: [{ containerPort: 2368, hostPort: 2368, protocol: "tcp" }],
-      mountPoints: [{ sourceVolume: "ghost-content", containerPath: "/var/lib/ghost/content", readOnly: false }],
+      mountPoints: [
+        { sourceVolume: "ghost-content", containerPath: "/var/lib/ghost/content", readOnly: false },
+        { sourceVolume: "ghost-tmp", containerPath: "/tmp", readOnly: false },
+      ],
       logConfiguration: {
         logDriver: "awslogs",
         options: {
@@ -151,7 +154,27 @@ describe("GhostService", () => {
     expect(container.privileged).toBeUndefined();
   });
 
-  it("mounts EFS through the access point with IAM and transit encryption", () => {
+  it("names its ARN from the cluster's, so policies need not wait on the service CodeDeploy changes", () => {
+    let service!: GhostService;
+    const { json } = synthScope((scope) => {
+      service = buildService(scope);
+      new TerraformOutput(scope, "service-arn", { value: service.serviceArn });
+    });
+    const cluster = Object.keys(resourcesOfType(json, "aws_ecs_cluster"))[0];
+    expect(Object.values((json as any).output)[0]).toMatchObject({
+      value: `\${replace(aws_ecs_cluster.${cluster}.arn, ":cluster/", ":service/")}/ghost-blog`,
+    });
+  });
+
+  it("runs Ghost on a read-only root filesystem, writable only in its content and /tmp", () => {
+    expect(container.readonlyRootFilesystem).toBe(true);
+    expect(container.mountPoints.map((mount: any) => [mount.containerPath, mount.readOnly])).toEqual([
+      ["/var/lib/ghost/content", false],
+      ["/tmp", false],
+    ]);
+  });
+
+  it("mounts EFS through the access point with IAM and transit encryption, and task storage on /tmp", () => {
     expect(taskDefinition.volume).toEqual([
       {
         name: "ghost-content",
@@ -161,6 +184,7 @@ describe("GhostService", () => {
           authorization_config: { access_point_id: "fsap-0123", iam: "ENABLED" },
         },
       },
+      { name: "ghost-tmp" },
     ]);
   });
 

@@ -4,11 +4,12 @@
  * probes it: the target groups' health checks, a visitor through the production listener (and
  * CloudFront), a tester on CodeDeploy's test listener; then used as a person uses it.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { crc32, deflateSync } from "zlib";
 import { HTTPS_CERTIFICATE_ENVIRONMENT } from "../fixtures";
-import { planGhostBoot } from "../support/ghost-boot";
+import { parseUser, planGhostBoot } from "../support/ghost-boot";
 import {
   ensureGhost,
   GhostInstall,
@@ -175,6 +176,7 @@ describeWithTool(
 
     describe.each(tasks.map((task) => [task.stack, task] as const))("%s", (_stack, task) => {
       const contentDir = path.join(TIER_DIR, task.stack, "content");
+      const tmpDir = path.join(TIER_DIR, task.stack, "tmp");
       const siteUrl = new URL(task.environment.url);
       let ghost: GhostProcess;
       let port: number;
@@ -188,8 +190,9 @@ describeWithTool(
           ghostDir: install.dir,
           venv,
         });
-        const plan = planGhostBoot(task, { contentDir, port, secretValues: mail?.secretValues });
+        const plan = planGhostBoot(task, { contentDir, port, secretValues: mail?.secretValues, tmpDir });
         makeContentDir(contentDir, plan.user);
+        makeContentDir(tmpDir, plan.user);
         bootOptions = {
           env: { ...plan.env, ...mail?.env },
           contentDir,
@@ -218,6 +221,29 @@ describeWithTool(
       it("boots as the task's user with the task's environment", () => {
         expect(ghost.running).toBe(true);
         if (process.getuid?.() === 0) expect(fs.statSync(path.join(contentDir, "data", "ghost.db")).uid).toBe(1000);
+      });
+
+      it("runs with the task's read-only root filesystem: its user may write to the content and /tmp only", () => {
+        expect([task.readonlyRootFilesystem, task.scratchPaths]).toEqual([true, ["/tmp"]]);
+        const user = parseUser(task.user);
+        if (process.getuid?.() !== 0) {
+          say(task, `cannot check which directories uid ${user.uid} may write to: only root can switch users`);
+          return;
+        }
+        const writable = (dir: string): boolean =>
+          spawnSync("/bin/sh", ["-c", 'touch "$0/.write-probe" && rm "$0/.write-probe"', dir], {
+            uid: user.uid,
+            gid: user.gid,
+          }).status === 0;
+        const probed = {
+          install: writable(install.dir),
+          code: writable(path.join(install.dir, "core")),
+          modules: writable(path.join(install.dir, "node_modules")),
+          content: writable(contentDir),
+          tmp: writable(tmpDir),
+        };
+        say(task, `writable by uid ${user.uid}: ${JSON.stringify(probed)}`);
+        expect(probed).toEqual({ install: false, code: false, modules: false, content: true, tmp: true });
       });
 
       it("passes each target group's health check exactly as the ALB sends it", async () => {

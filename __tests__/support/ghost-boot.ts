@@ -39,7 +39,7 @@ function processUser(task: SynthesizedTask, differences: string[]): PosixUser | 
  */
 export function planGhostBoot(
   task: SynthesizedTask,
-  options: { contentDir: string; port: number; secretValues?: Record<string, string> },
+  options: { contentDir: string; port: number; secretValues?: Record<string, string>; tmpDir?: string },
 ): GhostBootPlan {
   const differences: string[] = [];
   const mapPath = (value: string): string =>
@@ -67,6 +67,11 @@ export function planGhostBoot(
 
   differences.push(`listens on 127.0.0.1:${options.port}, not [::]:${task.containerPort}`);
   differences.push(`content in ${options.contentDir}, not ${task.contentPath} on EFS`);
+  if (task.scratchPaths.includes("/tmp") && options.tmpDir) {
+    // Node's os.tmpdir() follows TMPDIR: Ghost's scratch space is the task-storage volume's stand-in.
+    env.TMPDIR = options.tmpDir;
+    differences.push(`scratch space (TMPDIR) in ${options.tmpDir}, not the task-storage volume on /tmp`);
+  }
   Object.assign(env, {
     server__host: "127.0.0.1",
     server__port: String(options.port),

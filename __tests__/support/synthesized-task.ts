@@ -42,6 +42,10 @@ export interface SynthesizedTask {
   readonly user: string;
   readonly containerPort: number;
   readonly contentPath: string;
+  /** The container's root filesystem is read-only: only its mount points are writable. */
+  readonly readonlyRootFilesystem: boolean;
+  /** Writable mount points besides the content volume (task storage, e.g. /tmp). */
+  readonly scratchPaths: string[];
   readonly environment: Record<string, string>;
   /** Secret name to its `valueFrom` ARN. */
   readonly secrets: Record<string, string>;
@@ -173,6 +177,8 @@ export function readSynthesizedTask(stackDir: string): SynthesizedTask {
     user: ghost.user,
     containerPort: ghost.portMappings[0].containerPort,
     contentPath: mount.containerPath,
+    readonlyRootFilesystem: ghost.readonlyRootFilesystem === true,
+    scratchPaths: ghost.mountPoints.slice(1).map((point: any) => point.containerPath),
     environment: Object.fromEntries(ghost.environment.map((variable: any) => [variable.name, variable.value])),
     secrets: Object.fromEntries((ghost.secrets ?? []).map((secret: any) => [secret.name, secret.valueFrom])),
     healthCheckGracePeriodSeconds: service.health_check_grace_period_seconds,

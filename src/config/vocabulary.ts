@@ -117,6 +117,8 @@ export const GHOST = {
   gid: 1000,
   /** Where Ghost keeps its content (images, themes, the SQLite file); mounted from EFS. */
   contentPath: "/var/lib/ghost/content",
+  /** Ghost's scratch space (uploads in flight, image processing): the one other writable path. */
+  tmpPath: "/tmp",
 } as const;
 
 /**

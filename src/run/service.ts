@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { GHOST, pullableImage, ServiceConfig } from "../config";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -15,6 +15,8 @@ import { policyDocument } from "../shared/iam";
 import { logGroup, LogSettings } from "../shared/log-group";
 
 const CONTENT_VOLUME = "ghost-content";
+/** Task storage (Fargate ephemeral storage) for /tmp: the root filesystem is read-only. */
+const TMP_VOLUME = "ghost-tmp";
 
 export interface EnvironmentVariable {
   readonly name: string;
@@ -130,6 +132,7 @@ export interface ContainerDefinition {
   readonly image: string;
   readonly essential: boolean;
   readonly user: string;
+  readonly readonlyRootFilesystem: boolean;
   readonly portMappings: { containerPort: number; hostPort: number; protocol: "tcp" }[];
   readonly environment: EnvironmentVariable[];
   readonly secrets: ContainerSecret[];
@@ -157,7 +160,7 @@ export interface TaskDefinitionSpec {
   readonly executionRoleArn: string;
   readonly taskRoleArn: string;
   readonly containerDefinitions: ContainerDefinition[];
-  readonly volumes: EfsVolume[];
+  readonly volumes: (EfsVolume | { readonly name: string })[];
 }
 
 /**
@@ -180,11 +183,16 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
         image: props.image,
         essential: true,
         user: `${GHOST.uid}:${GHOST.gid}`, // Ghost's `node` user: never root, and owner of the EFS access point
+        // Nothing but the content volume and /tmp is writable: a compromised Ghost cannot change its own code.
+        readonlyRootFilesystem: true,
         // awsvpc: ECS sets hostPort = containerPort anyway; writing it avoids a diff.
         portMappings: [{ containerPort: props.containerPort, hostPort: props.containerPort, protocol: "tcp" }],
         environment: props.environment,
         secrets: props.secrets,
-        mountPoints: [{ sourceVolume: CONTENT_VOLUME, containerPath: GHOST.contentPath, readOnly: false }],
+        mountPoints: [
+          { sourceVolume: CONTENT_VOLUME, containerPath: GHOST.contentPath, readOnly: false },
+          { sourceVolume: TMP_VOLUME, containerPath: GHOST.tmpPath, readOnly: false },
+        ],
         logConfiguration: {
           logDriver: "awslogs",
           options: {
@@ -205,6 +213,7 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
           authorizationConfig: { accessPointId: props.efs.accessPointId, iam: "ENABLED" },
         },
       },
+      { name: TMP_VOLUME },
     ],
   };
 }
@@ -257,6 +266,11 @@ export class GhostService extends Construct {
   readonly clusterArn: string;
   readonly service: EcsService;
   readonly serviceName: string;
+  /**
+   * The service's ARN, built from the cluster's (`...:service/<cluster>/<service>`): IAM policies
+   * name it without waiting on the service resource, which CodeDeploy and autoscaling change.
+   */
+  readonly serviceArn: string;
   readonly taskDefinition: EcsTaskDefinition;
   readonly taskDefinitionArn: string;
   readonly taskDefinitionFamily: string;
@@ -373,6 +387,7 @@ export class GhostService extends Construct {
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
     this.serviceName = this.service.name;
+    this.serviceArn = `${Fn.replace(this.cluster.arn, ":cluster/", ":service/")}/${serviceName}`;
     this.taskDefinitionArn = this.taskDefinition.arn;
     this.taskDefinitionFamily = this.taskDefinition.family;
     this.logGroupName = containerLogs.name;

@@ -46,7 +46,7 @@ export function buildLens(stack: TerraformStack, base: Foundation, run: RunLens)
     source,
     clusterName: service.clusterName,
     serviceName: service.serviceName,
-    serviceArn: service.service.id,
+    serviceArn: service.serviceArn,
     taskDefinitionFamily: service.taskDefinitionProps.family,
     productionListenerArn: loadBalancer.productionListener.arn,
     testListenerArn: loadBalancer.testListener.arn,
