@@ -371,6 +371,24 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expect(records).toContain(`mail.${domain} TXT v=spf1 include:amazonses.com ~all`);
       });
 
+      it("redeploys Ghost when the database secret rotates: the rule names the RDS secret, its target the state machine", async () => {
+        const { resources } = await run(name).applied();
+        const [database] = ofType(resources, "aws_db_instance");
+        const rule = named(resources, "aws_cloudwatch_event_rule", "-database-secret-rotated");
+        const secretArn = database.values.master_user_secret[0].secret_arn;
+        expect(secretArn).toMatch(/^arn:aws:secretsmanager:/);
+        expect(JSON.parse(rule.values.event_pattern).detail.additionalEventData.SecretId).toEqual([secretArn]);
+        const [machine] = ofType(resources, "aws_sfn_state_machine").filter((m) =>
+          String(m.values.name).endsWith("-rotation-redeploy"),
+        );
+        const target = ofType(resources, "aws_cloudwatch_event_target").find((t) => t.values.rule === rule.values.name);
+        expect(target?.values.arn).toBe(machine.values.arn);
+        const definition = JSON.parse(machine.values.definition);
+        expect(definition.States.ReadRunningRevision.Parameters.Services).toEqual([
+          ofType(resources, "aws_ecs_service")[0].values.name,
+        ]);
+      });
+
       it("names both target groups and the production and test listeners in the CodeDeploy deployment group", async () => {
         const { resources } = await run(name).applied();
         const blue = named(resources, "aws_lb_target_group", "-blue");

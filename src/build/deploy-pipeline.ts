@@ -65,6 +65,8 @@ export class DeployPipeline extends Construct {
   readonly deploymentGroup: CodedeployDeploymentGroup;
   readonly deploymentGroupName: string;
   readonly codeDeployRole: IamRole;
+  /** ARN of the deployment configuration the group uses (built from the application's). */
+  deploymentConfigArn!: string;
   /** Alarms that stop and roll back a deployment. */
   readonly alarms: CloudwatchMetricAlarm[];
   readonly pipeline: Codepipeline;
@@ -242,6 +244,7 @@ export class DeployPipeline extends Construct {
       "deployment-config-arn",
       Fn.replace(this.application.arn, "/:application:.*$/", `:deploymentconfig:${deploymentConfig}`),
     ).asString;
+    this.deploymentConfigArn = deploymentConfigArn;
     const statements: PolicyStatement[] = [
       { Sid: "ReadImage", Action: ["ecr:DescribeImages"], Resource: props.repositoryArn },
       {

@@ -38,6 +38,7 @@ export const LOCAL_SERVICES = [
   "s3",
   "secretsmanager",
   "sesv2",
+  "sfn",
   "sns",
   "sts",
   "wafv2",

@@ -1,6 +1,7 @@
 import { TerraformStack } from "cdktf";
 import { DeliveryNotifications, ServiceAlarms } from "../../operate/alerts";
 import { DeliveryMetrics, ServiceDashboard } from "../../operate/dashboards";
+import { RedeployOnSecretRotation } from "../../operate/secret-rotation";
 import { BuildLens } from "./build-step";
 import { Foundation } from "./foundation";
 import { RunLens } from "./run-step";
@@ -50,6 +51,20 @@ export function operateLens(stack: TerraformStack, base: Foundation, run: RunLen
     database: databaseIds,
     alarmArns: alarms.alarmArns,
   });
+  if (database) {
+    new RedeployOnSecretRotation(stack, "rotation-redeploy", {
+      namePrefix: prefix,
+      secretArn: database.masterUserSecretArn,
+      clusterName: service.clusterName,
+      serviceName: service.serviceName,
+      serviceArn: service.serviceArn,
+      applicationName: deployPipeline.applicationName,
+      applicationArn: deployPipeline.application.arn,
+      deploymentGroupName: deployPipeline.deploymentGroupName,
+      deploymentGroupArn: deployPipeline.deploymentGroup.arn,
+      deploymentConfigArn: deployPipeline.deploymentConfigArn,
+    });
+  }
   new DeliveryMetrics(stack, "delivery-metrics", {
     namePrefix: prefix,
     region: config.region,
