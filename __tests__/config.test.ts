@@ -1347,6 +1347,36 @@ describe("validateProject: edge", () => {
   });
 });
 
+describe("validateProject: HTTPS in production", () => {
+  const CERTIFICATE = "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+  const DNS = { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.mysite.org" };
+
+  it.each([
+    ["database", { database: { deletionProtection: true } }],
+    ["load balancer", { loadBalancer: { deletionProtection: true } }],
+  ])("refuses plain HTTP when the %s has deletion protection (production)", (_what, overrides) => {
+    expectProblem(
+      withDev(overrides as Partial<GhostEnvironmentInput>),
+      "dev",
+      "loadBalancer.certificateArn",
+      null,
+      "a production environment (deletion protection on) must serve HTTPS: set loadBalancer.certificateArn (an ACM certificate of yours) or edge.dns",
+    );
+  });
+
+  it("accepts production with a certificate of the user's, or with edge.dns", () => {
+    const protectedDb = { deletionProtection: true };
+    expect(() =>
+      loadProject(withDev({ database: protectedDb, loadBalancer: { certificateArn: CERTIFICATE } })),
+    ).not.toThrow();
+    expect(() => loadProject(withDev({ database: protectedDb, edge: { dns: DNS } }))).not.toThrow();
+  });
+
+  it("lets an unprotected environment (dev) run on plain HTTP", () => {
+    expect(() => loadProject(withDev({}))).not.toThrow();
+  });
+});
+
 describe("validateProject: pipelines", () => {
   const connectionArn =
     "arn:aws:codestar-connections:eu-west-2:123456789012:connection/0a1b2c3d-0000-1111-2222-333344445555";

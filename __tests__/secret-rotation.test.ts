@@ -1,7 +1,7 @@
 // Types of the cdktf jest matchers (setup.js installs them at runtime).
 import "cdktf/lib/testing/adapters/jest";
 import {
-  redeployDefinition,
+  redeployRunbook,
   RedeployOnSecretRotation,
   RedeployOnSecretRotationProps,
   rotationSucceededPattern,
@@ -28,16 +28,6 @@ const policyOf = (name: string) =>
       .policy,
   ).Statement;
 
-/** Evaluates a States.Format call of the definition the way Step Functions does: unescape, then fill `{}`. */
-function statesFormat(call: string, argument: string): string {
-  const match = /^States\.Format\('((?:[^'\\]|\\.)*)', \$\.taskDefinition\[0\]\)$/.exec(call);
-  if (!match) throw new Error(`not a States.Format call of $.taskDefinition[0]: ${call}`);
-  const parts = match[1].split("{}");
-  expect(parts).toHaveLength(2);
-  const unescape = (text: string) => text.replace(/\\(.)/g, "$1");
-  return unescape(parts[0]) + argument + unescape(parts[1]);
-}
-
 describe("RedeployOnSecretRotation", () => {
   it("starts when Secrets Manager reports a successful rotation of the database secret, and no other", () => {
     const rule = onlyResource(json, "aws_cloudwatch_event_rule");
@@ -48,32 +38,62 @@ describe("RedeployOnSecretRotation", () => {
     });
   });
 
-  it("runs the state machine through a role that may start exactly it", () => {
+  it("starts the runbook as an automation, through a role that may start exactly it and pass its role to SSM", () => {
     const target = onlyResource(json, "aws_cloudwatch_event_target");
-    expect(target.arn).toMatch(/^\$\{aws_sfn_state_machine\..+\.arn\}$/);
+    expect(target.arn).toMatch(/^\$\{local\.[^}]+\}$/);
+    expect(Object.values((json as any).locals)).toContainEqual(
+      expect.stringMatching(
+        /^\$\{replace\(aws_ssm_document\..+\.arn, ":document\/", ":automation-definition\/"\)\}:\$DEFAULT$/,
+      ),
+    );
+    const runbookRole = `\${${Object.keys(resourcesOfType(json, "aws_iam_role"))
+      .map((id) => `aws_iam_role.${id}`)
+      .find((ref) => ref.includes("rotation_role"))}.arn}`;
+    expect(JSON.parse(target.input)).toEqual({ AutomationAssumeRole: [runbookRole] });
     expect(policyOf("ghost-test-start-rotation-redeploy")).toEqual([
-      { Effect: "Allow", Action: ["states:StartExecution"], Resource: target.arn },
+      { Sid: "StartRunbook", Effect: "Allow", Action: ["ssm:StartAutomationExecution"], Resource: target.arn },
+      {
+        Sid: "PassRunbookRole",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: runbookRole,
+        Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+      },
     ]);
   });
 
-  it("reads the revision the service's primary task set runs", () => {
-    const read = (redeployDefinition(PROPS).States as any).ReadRunningRevision;
+  it("is an Automation runbook acting as its own role", () => {
+    const document = onlyResource(json, "aws_ssm_document");
+    expect(document).toMatchObject({
+      name: "ghost-test-rotation-redeploy",
+      document_type: "Automation",
+      document_format: "JSON",
+    });
+    expect(JSON.parse(document.content)).toEqual(redeployRunbook(PROPS));
+    expect(redeployRunbook(PROPS)).toMatchObject({ schemaVersion: "0.3", assumeRole: "{{ AutomationAssumeRole }}" });
+  });
+
+  it("reads the revision the service runs (its primary task set's, under CODE_DEPLOY)", () => {
+    const [read] = redeployRunbook(PROPS).mainSteps as any[];
     expect(read).toMatchObject({
-      Resource: "arn:aws:states:::aws-sdk:ecs:describeServices",
-      Parameters: { Cluster: "ghost-test", Services: ["ghost-blog"] },
-      ResultSelector: { "taskDefinition.$": "$.Services[0].TaskSets[?(@.Status == 'PRIMARY')].TaskDefinition" },
+      action: "aws:executeAwsApi",
+      inputs: { Service: "ecs", Api: "DescribeServices", cluster: "ghost-test", services: ["ghost-blog"] },
+      outputs: [{ Name: "TaskDefinition", Selector: "$.services[0].taskDefinition", Type: "String" }],
     });
   });
 
   it("deploys that same revision through CodeDeploy, with the AppSpec the pipeline uses", () => {
-    const deploy = (redeployDefinition(PROPS).States as any).RedeployRevision;
-    expect(deploy.Resource).toBe("arn:aws:states:::aws-sdk:codedeploy:createDeployment");
-    expect(deploy.Parameters).toMatchObject({
-      ApplicationName: "ghost-test-ghost",
-      DeploymentGroupName: "ghost-test-ghost",
+    const deploy = (redeployRunbook(PROPS).mainSteps as any[])[1];
+    expect(deploy.inputs).toMatchObject({
+      Service: "codedeploy",
+      Api: "CreateDeployment",
+      applicationName: "ghost-test-ghost",
+      deploymentGroupName: "ghost-test-ghost",
     });
     const revision = "arn:aws:ecs:eu-west-2:123456789012:task-definition/ghost-test-ghost:7";
-    const appSpec = JSON.parse(statesFormat(deploy.Parameters.Revision.AppSpecContent["Content.$"], revision));
+    // Automation replaces {{ step.output }} in strings.
+    const content: string = deploy.inputs.revision.appSpecContent.content;
+    const appSpec = JSON.parse(content.replace("{{ ReadRunningRevision.TaskDefinition }}", revision));
     expect(appSpec).toEqual({
       version: 0,
       Resources: [
@@ -97,14 +117,14 @@ describe("RedeployOnSecretRotation", () => {
     ]);
   });
 
-  it("is trusted by Step Functions, its starter by EventBridge", () => {
+  it("is trusted by SSM, its starter by EventBridge", () => {
     const trust = (Object.values(resourcesOfType(json, "aws_iam_role")) as any[]).map((role) => [
       role.name,
       parsePolicy(role.assume_role_policy).Statement[0].Principal.Service,
     ]);
     expect(trust.sort()).toEqual([
       ["ghost-test-rotation-events", "events.amazonaws.com"],
-      ["ghost-test-rotation-redeploy", "states.amazonaws.com"],
+      ["ghost-test-rotation-redeploy", "ssm.amazonaws.com"],
     ]);
   });
 });

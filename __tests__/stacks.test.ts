@@ -172,6 +172,14 @@ describe("GhostStack prod topology (the tutorial's)", () => {
     expect(zones.sort()).toEqual(["eu-west-2a", "eu-west-2a", "eu-west-2b", "eu-west-2b", "eu-west-2c", "eu-west-2c"]);
   });
 
+  it("serves HTTPS on 443 with the edge's DNS-validated certificate, and redirects HTTP to it", () => {
+    const listeners = Object.values(resourcesOfType(json, "aws_lb_listener"));
+    const byPort = Object.fromEntries(listeners.map((listener) => [listener.port, listener]));
+    expect(byPort[443]).toMatchObject({ protocol: "HTTPS" });
+    expect(byPort[443].certificate_arn).toMatch(/aws_acm_certificate_validation\./);
+    expect(byPort[80].default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS" } });
+  });
+
   it("has the blue and green target groups", () => {
     expect(
       Object.values(resourcesOfType(json, "aws_lb_target_group"))
@@ -330,6 +338,16 @@ describe("GhostStack synth warnings", () => {
     expect(found).toEqual([
       expect.stringMatching(/noreply@blog\.mysite\.org .* outside the SES identity news\.mysite\.org/),
     ]);
+  });
+
+  it("warns when edge.dns is the shipped placeholder", () => {
+    const dns = { hostedZoneId: "Z0000000000000EXAMPLE", domainName: "blog.example.com" };
+    const found = warnings(withEnvironment({ edge: { dns }, mail: { mode: "none" } }));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('edge.dns.domainName "blog.example.com" is at a reserved example domain'),
+      ]),
+    );
   });
 
   it("warns about the member sender when the site's host is the load balancer's (unknown at synth)", () => {

@@ -158,6 +158,11 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
     upstreamGap: "not implemented",
   },
   {
+    file: "route53_zone_ids.py",
+    restores: 'Route 53 hosted zone IDs begin with "Z"',
+    upstreamGap: "22 random letters and digits, which edge.dns.hostedZoneId's rule refuses",
+  },
+  {
     file: "sesv2_configuration_set.py",
     restores: "GetConfigurationSet answers only the option groups set, and SendingOptions.SendingEnabled as a boolean",
     upstreamGap:

@@ -2,7 +2,7 @@
  * moto in server mode: one local endpoint for every AWS API the stacks use, on a free loopback
  * port, with its request log in a file. `stop()` ends it; so does the end of this process.
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
@@ -19,6 +19,8 @@ export interface Emulator {
   readonly logFile: string;
   /** Local mode with every service, S3 and DynamoDB at this emulator. */
   readonly local: LocalMode;
+  /** Creates a Route 53 hosted zone for `name` in the emulator; resolves to its id (Z...). */
+  createHostedZone(name: string): Promise<string>;
   /** moto's "action has not been implemented" lines so far (each once): what a timed-out apply waited on. */
   notImplemented(): string[];
   stop(): Promise<void>;
@@ -89,6 +91,9 @@ export async function startEmulator(options: { venv: string; logFile: string }):
       ...process.env,
       // AWS managed policies (AmazonECSTaskExecutionRolePolicy...) exist only when loaded.
       MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
+      // ACM issues a DNS-validated certificate once its records exist (minutes in AWS); moto waits
+      // this long, whatever the records: short, so the tier does not wait for nothing.
+      MOTO_ACM_VALIDATION_WAIT: "5",
     },
   });
   fs.closeSync(log);
@@ -110,6 +115,22 @@ export async function startEmulator(options: { venv: string; logFile: string }):
       endpoint,
       logFile: options.logFile,
       local: { endpoint, s3Endpoint: endpoint, dynamodbEndpoint: endpoint, ...EMULATOR_CREDENTIALS },
+      createHostedZone: async (name: string) => {
+        const script = [
+          "import boto3, sys",
+          "client = boto3.client('route53', endpoint_url=sys.argv[1], region_name='us-east-1',",
+          "    aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])",
+          "zone = client.create_hosted_zone(Name=sys.argv[4], CallerReference=sys.argv[4])",
+          "print(zone['HostedZone']['Id'].split('/')[-1])",
+        ].join("\n");
+        const result = spawnSync(
+          venvBin("python", options.venv),
+          ["-c", script, endpoint, EMULATOR_CREDENTIALS.accessKey, EMULATOR_CREDENTIALS.secretKey, name],
+          { encoding: "utf8" },
+        );
+        if (result.status !== 0) throw new Error(`creating the hosted zone ${name} failed:\n${result.stderr}`);
+        return result.stdout.trim();
+      },
       notImplemented: () => [
         ...new Set(fs.readFileSync(options.logFile, "utf8").match(/NotImplementedError: .*/g) ?? []),
       ],

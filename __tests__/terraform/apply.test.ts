@@ -9,6 +9,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../support/emulator";
+import { ProjectInput } from "../../src/config";
+import { PROJECT } from "../../src/config/environments";
 import { EMULATOR_PATCHES, UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
 import { ensurePythonEnv } from "../../tools/python-env";
 import { TerraformResult } from "../../tools/terraform";
@@ -49,6 +51,26 @@ const BACKEND_RESOURCES = /^aws_(s3_bucket|dynamodb_table)\./;
 interface Applied {
   readonly outputs: Record<string, { value: unknown }>;
   readonly resources: StateResource[];
+}
+
+/**
+ * The shipped environments, each `edge.dns` placeholder zone (one the user replaces) swapped for
+ * a zone created in the emulator for the domain's parent, so its certificate and records apply.
+ */
+async function withEmulatorZones(emulator: Emulator): Promise<ProjectInput> {
+  const environments = await Promise.all(
+    PROJECT.environments.map(async (environment) => {
+      const dns = environment.edge?.dns;
+      if (!dns) return environment;
+      const zoneName = dns.domainName.split(".").slice(1).join(".");
+      const hostedZoneId = await emulator.createHostedZone(zoneName);
+      process.stdout.write(
+        `${environment.environment}: edge.dns.hostedZoneId ${dns.hostedZoneId} (the placeholder) -> ${hostedZoneId}, a zone for ${zoneName} created in the emulator\n`,
+      );
+      return { ...environment, edge: { ...environment.edge, dns: { ...dns, hostedZoneId } } };
+    }),
+  );
+  return { ...PROJECT, environments };
 }
 
 /** One stack's life against the emulator; each step runs once and after the step before it. */
@@ -214,7 +236,11 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     }
     const bootstrapState = path.join(WORK_DIR, "apply-bootstrap.tfstate");
     fs.rmSync(bootstrapState, { force: true });
-    const dirs = synthesizeStacks("apply", { local: emulator.local, stateStackStatePath: bootstrapState });
+    const dirs = synthesizeStacks("apply", {
+      local: emulator.local,
+      stateStackStatePath: bootstrapState,
+      project: await withEmulatorZones(emulator),
+    });
     for (const dir of Object.values(dirs)) requestAccountId(dir);
     const bootstrap = new StackRun(STACKS.bootstrap, dirs[STACKS.bootstrap], {
       bootstrap: true,
@@ -371,22 +397,20 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expect(records).toContain(`mail.${domain} TXT v=spf1 include:amazonses.com ~all`);
       });
 
-      it("redeploys Ghost when the database secret rotates: the rule names the RDS secret, its target the state machine", async () => {
+      it("redeploys Ghost when the database secret rotates: the rule names the RDS secret, its target the runbook", async () => {
         const { resources } = await run(name).applied();
         const [database] = ofType(resources, "aws_db_instance");
         const rule = named(resources, "aws_cloudwatch_event_rule", "-database-secret-rotated");
         const secretArn = database.values.master_user_secret[0].secret_arn;
         expect(secretArn).toMatch(/^arn:aws:secretsmanager:/);
         expect(JSON.parse(rule.values.event_pattern).detail.additionalEventData.SecretId).toEqual([secretArn]);
-        const [machine] = ofType(resources, "aws_sfn_state_machine").filter((m) =>
-          String(m.values.name).endsWith("-rotation-redeploy"),
-        );
+        const runbook = named(resources, "aws_ssm_document", "-rotation-redeploy");
         const target = ofType(resources, "aws_cloudwatch_event_target").find((t) => t.values.rule === rule.values.name);
-        expect(target?.values.arn).toBe(machine.values.arn);
-        const definition = JSON.parse(machine.values.definition);
-        expect(definition.States.ReadRunningRevision.Parameters.Services).toEqual([
-          ofType(resources, "aws_ecs_service")[0].values.name,
-        ]);
+        expect(target?.values.arn).toBe(
+          `${runbook.values.arn.replace(":document/", ":automation-definition/")}:$DEFAULT`,
+        );
+        const [read] = JSON.parse(runbook.values.content).mainSteps;
+        expect(read.inputs.services).toEqual([ofType(resources, "aws_ecs_service")[0].values.name]);
       });
 
       it("names both target groups and the production and test listeners in the CodeDeploy deployment group", async () => {

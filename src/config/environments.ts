@@ -36,6 +36,9 @@ export const PROJECT: ProjectInput = {
       database: { engine: "mysql", multiAz: true, deletionProtection: true, backupRetentionDays: 14 },
       pipelines: { manualApproval: true },
       logs: { retentionDays: 90 },
+      // Production serves HTTPS: replace the zone and domain with yours (a certificate is made and
+      // validated in the zone), or set loadBalancer.certificateArn to a certificate of yours.
+      edge: { dns: { hostedZoneId: "Z0000000000000EXAMPLE", domainName: "blog.example.com" } },
       // Replace with an address at your domain: SES verifies that domain (see README, "Mail").
       mail: { from: "noreply@example.com" },
     },

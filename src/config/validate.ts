@@ -186,8 +186,20 @@ function validateAlerts(config: GhostConfig, problems: Problems): void {
   );
 }
 
+/** Production is the environment whose data is protected: deletion protection on the database or the ALB. */
+export function isProduction(config: GhostConfig): boolean {
+  return config.database.deletionProtection || config.loadBalancer.deletionProtection;
+}
+
 function validateEdge(config: GhostConfig, problems: Problems): void {
   const { dns, cloudFront } = config.edge;
+  // The admin password and session cookies must never cross the internet in clear.
+  problems.check(
+    !isProduction(config) || config.loadBalancer.certificateArn !== undefined || dns !== undefined,
+    "loadBalancer.certificateArn",
+    null,
+    "a production environment (deletion protection on) must serve HTTPS: set loadBalancer.certificateArn (an ACM certificate of yours) or edge.dns (hostedZoneId and domainName: a DNS-validated certificate is made)",
+  );
   if (cloudFront.enabled) {
     // Behind CloudFront, Ghost's https url needs an https origin: the ALB certificate comes from dns.
     problems.check(

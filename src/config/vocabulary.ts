@@ -137,6 +137,11 @@ export function pullableImage(image: string): string {
     : image;
 }
 
+/** Domains reserved for examples (RFC 2606, RFC 6761): no certificate or mail provider can ever verify them. */
+export function isPlaceholderDomain(domain: string): boolean {
+  return /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/.test(domain);
+}
+
 /** `<project>-<environment>`: the first part of every resource name in one environment. */
 export function namePrefix(config: { project: string; environment: string }): string {
   return `${config.project}-${config.environment}`;

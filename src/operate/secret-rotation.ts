@@ -1,7 +1,7 @@
 /**
  * Ghost keeps working when RDS rotates its master password. ECS resolves a task's secrets only
  * when the task starts, so after a rotation every new connection of the running Ghost would fail.
- * When Secrets Manager reports the rotation of the database secret, a Step Functions state machine
+ * When Secrets Manager reports the rotation of the database secret, an SSM Automation runbook
  * redeploys exactly the task definition revision that is running, through CodeDeploy: the new
  * tasks start with the new password. Same image, same revision: no approval is bypassed.
  */
@@ -10,7 +10,8 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
+import { Fn, TerraformLocal } from "cdktf";
 import { GHOST } from "../config";
 import { assumeRolePolicy, policyDocument } from "../shared/iam";
 
@@ -61,46 +62,49 @@ const APPSPEC_TEMPLATE = JSON.stringify({
   ],
 });
 
-/** A States.Format template: its special characters escaped, `{}` left as the one placeholder. */
-function intrinsicTemplate(text: string): string {
-  return text.replace(/[\\'{}]/g, (character) => `\\${character}`).replace("\\{\\}", "{}");
-}
-
-/** Reads the revision the service runs (its primary task set's), then deploys that same revision. */
-export function redeployDefinition(props: RedeployOnSecretRotationProps): Record<string, unknown> {
+/**
+ * An SSM Automation runbook: read the revision the service runs, then deploy that same revision.
+ * (Automation rather than Step Functions: the AWS provider validates a state machine against the
+ * Step Functions API at plan time, and our plans need no AWS API at all.)
+ */
+export function redeployRunbook(props: RedeployOnSecretRotationProps): Record<string, unknown> {
   return {
-    Comment: `Redeploy ${props.serviceName} after its database secret rotated: new tasks read the new password`,
-    StartAt: "ReadRunningRevision",
-    States: {
-      ReadRunningRevision: {
-        Type: "Task",
-        Resource: "arn:aws:states:::aws-sdk:ecs:describeServices",
-        Parameters: { Cluster: props.clusterName, Services: [props.serviceName] },
-        ResultSelector: { "taskDefinition.$": "$.Services[0].TaskSets[?(@.Status == 'PRIMARY')].TaskDefinition" },
-        Next: "RedeployRevision",
+    schemaVersion: "0.3",
+    description: `Redeploy ${props.serviceName} after its database secret rotated: new tasks read the new password`,
+    assumeRole: "{{ AutomationAssumeRole }}",
+    parameters: {
+      AutomationAssumeRole: { type: "String", description: "The role the runbook acts as" },
+    },
+    mainSteps: [
+      {
+        name: "ReadRunningRevision",
+        action: "aws:executeAwsApi",
+        inputs: { Service: "ecs", Api: "DescribeServices", cluster: props.clusterName, services: [props.serviceName] },
+        // Under CODE_DEPLOY the service's task definition is its primary task set's.
+        outputs: [{ Name: "TaskDefinition", Selector: "$.services[0].taskDefinition", Type: "String" }],
       },
-      RedeployRevision: {
-        Type: "Task",
-        Resource: "arn:aws:states:::aws-sdk:codedeploy:createDeployment",
-        Parameters: {
-          ApplicationName: props.applicationName,
-          DeploymentGroupName: props.deploymentGroupName,
-          Description: "Database secret rotated: the same revision on new tasks, which read the new password",
-          Revision: {
-            RevisionType: "AppSpecContent",
-            AppSpecContent: {
-              "Content.$": `States.Format('${intrinsicTemplate(APPSPEC_TEMPLATE)}', $.taskDefinition[0])`,
-            },
+      {
+        name: "RedeployRevision",
+        action: "aws:executeAwsApi",
+        inputs: {
+          Service: "codedeploy",
+          Api: "CreateDeployment",
+          applicationName: props.applicationName,
+          deploymentGroupName: props.deploymentGroupName,
+          description: "Database secret rotated: the same revision on new tasks, which read the new password",
+          revision: {
+            revisionType: "AppSpecContent",
+            appSpecContent: { content: APPSPEC_TEMPLATE.replace("{}", "{{ ReadRunningRevision.TaskDefinition }}") },
           },
         },
-        End: true,
+        isEnd: true,
       },
-    },
+    ],
   };
 }
 
 export class RedeployOnSecretRotation extends Construct {
-  readonly stateMachine: SfnStateMachine;
+  readonly runbook: SsmDocument;
   readonly rule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: RedeployOnSecretRotationProps) {
@@ -108,9 +112,9 @@ export class RedeployOnSecretRotation extends Construct {
     const prefix = props.namePrefix;
     const role = new IamRole(this, "role", {
       name: `${prefix}-rotation-redeploy`,
-      assumeRolePolicy: assumeRolePolicy("states.amazonaws.com"),
+      assumeRolePolicy: assumeRolePolicy("ssm.amazonaws.com"),
     });
-    const policy = new IamRolePolicy(this, "policy", {
+    new IamRolePolicy(this, "policy", {
       name: `${prefix}-rotation-redeploy`,
       role: role.name,
       policy: policyDocument([
@@ -128,12 +132,19 @@ export class RedeployOnSecretRotation extends Construct {
         },
       ]),
     });
-    this.stateMachine = new SfnStateMachine(this, "state-machine", {
+    this.runbook = new SsmDocument(this, "runbook", {
       name: `${prefix}-rotation-redeploy`,
-      roleArn: role.arn,
-      definition: JSON.stringify(redeployDefinition(props)),
-      dependsOn: [policy],
+      documentType: "Automation",
+      documentFormat: "JSON",
+      content: JSON.stringify(redeployRunbook(props)),
     });
+    // The runbook's own ARN is .../document/<name>; EventBridge starts it as an automation definition.
+    // A local keeps the expression out of the policy JSON.
+    const automation = new TerraformLocal(
+      this,
+      "automation-definition",
+      `${Fn.replace(this.runbook.arn, ":document/", ":automation-definition/")}:$DEFAULT`,
+    ).asString;
 
     const eventsRole = new IamRole(this, "events-role", {
       name: `${prefix}-rotation-events`,
@@ -142,7 +153,15 @@ export class RedeployOnSecretRotation extends Construct {
     const startPolicy = new IamRolePolicy(this, "events-policy", {
       name: `${prefix}-start-rotation-redeploy`,
       role: eventsRole.name,
-      policy: policyDocument([{ Action: ["states:StartExecution"], Resource: this.stateMachine.arn }]),
+      policy: policyDocument([
+        { Sid: "StartRunbook", Action: ["ssm:StartAutomationExecution"], Resource: automation },
+        {
+          Sid: "PassRunbookRole",
+          Action: ["iam:PassRole"],
+          Resource: role.arn,
+          Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+        },
+      ]),
     });
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: `${prefix}-database-secret-rotated`,
@@ -152,8 +171,9 @@ export class RedeployOnSecretRotation extends Construct {
     new CloudwatchEventTarget(this, "target", {
       rule: this.rule.name,
       targetId: "rotation-redeploy",
-      arn: this.stateMachine.arn,
+      arn: automation,
       roleArn: eventsRole.arn,
+      input: JSON.stringify({ AutomationAssumeRole: [role.arn] }),
       dependsOn: [startPolicy],
     });
   }

@@ -38,8 +38,8 @@ export const LOCAL_SERVICES = [
   "s3",
   "secretsmanager",
   "sesv2",
-  "sfn",
   "sns",
+  "ssm",
   "sts",
   "wafv2",
 ] as const;

@@ -1,4 +1,5 @@
-import { TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
+import { isPlaceholderDomain } from "../../config";
 import { ContentDelivery, DnsValidatedCertificate, SiteAlias, WebFirewall } from "../../edge";
 import { Foundation } from "./foundation";
 import { RunLens } from "./run-step";
@@ -8,6 +9,11 @@ export function edgeLens(stack: TerraformStack, base: Foundation, run: RunLens):
   const { config, prefix, usEast1 } = base;
   const { dns: zone, cloudFront, waf } = config.edge;
   const { loadBalancer, securityGroups } = run;
+  if (zone && isPlaceholderDomain(zone.domainName)) {
+    Annotations.of(stack).addWarning(
+      `edge.dns.domainName "${zone.domainName}" is at a reserved example domain: set edge.dns to your hosted zone and domain before deploying (its certificate can never be validated).`,
+    );
+  }
   const firewall = waf.enabled
     ? new WebFirewall(stack, "waf", {
         namePrefix: prefix,

@@ -1,5 +1,5 @@
 import { Annotations, TerraformStack } from "cdktf";
-import { GhostConfig, isWithinDomain } from "../../config";
+import { GhostConfig, isPlaceholderDomain, isWithinDomain } from "../../config";
 import { SesMail } from "../../run/mail";
 import { BuildLens } from "./build-step";
 import { Foundation } from "./foundation";
@@ -9,16 +9,13 @@ export const NO_MAIL_WARNING =
   'mail.mode is "none": Ghost cannot send staff invites, password resets or member sign-in links. ' +
   'Set mail.from (Amazon SES) or mail.smtp; see the README, "Mail".';
 
-/** Domains reserved for examples (RFC 2606, RFC 6761): no mail provider can ever verify them. */
-const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/;
-
 /** What synth warns about an environment's mail: each a setting that works but will not deliver. */
 export function mailWarnings(config: GhostConfig, siteUrl: string): string[] {
   const mail = config.mail;
   if (mail.mode === "none") return [NO_MAIL_WARNING];
   const warnings: string[] = [];
   const senderDomain = mail.from?.split("@")[1]?.toLowerCase() ?? "";
-  if (PLACEHOLDER_DOMAIN.test(senderDomain)) {
+  if (isPlaceholderDomain(senderDomain)) {
     warnings.push(
       `mail.from "${mail.from}" is at a reserved example domain: no mail goes out until it is an address at your own domain.`,
     );
