@@ -163,6 +163,12 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
     upstreamGap: "22 random letters and digits, which edge.dns.hostedZoneId's rule refuses",
   },
   {
+    file: "ses_subdomain_senders.py",
+    restores:
+      "a verified domain identity lets SES send from its subdomains too (noreply@blog.example.com under example.com)",
+    upstreamGap: "only an exact address or domain identity is accepted",
+  },
+  {
     file: "sesv2_configuration_set.py",
     restores: "GetConfigurationSet answers only the option groups set, and SendingOptions.SendingEnabled as a boolean",
     upstreamGap:

@@ -389,11 +389,18 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
           matching_event_types: ["BOUNCE", "COMPLAINT"],
           sns_destination: [{ topic_arn: topic.values.arn }],
         });
-        const records: string[] = (outputs.mail_dns_records?.value as string[]) ?? [];
-        process.stdout.write(`${name}: DNS records to create for ${domain}:\n  ${records.join("\n  ")}\n`);
-        expect(records.slice(0, 3)).toEqual(
-          tokens.map((token) => `${token}._domainkey.${domain} CNAME ${token}.dkim.amazonses.com`),
+        // In the hosted zone (edge.dns), else listed in an output for the user's DNS host.
+        const zoned = ofType(resources, "aws_route53_record").map(
+          (record) =>
+            `${String(record.values.name).replace(/\.$/, "")} ${record.values.type} ${(record.values.records ?? []).map((value: string) => value.replace(/^"|"$/g, "")).join(",")}`,
         );
+        const records: string[] = (outputs.mail_dns_records?.value as string[]) ?? zoned;
+        process.stdout.write(
+          `${name}: DNS records of ${domain} (${outputs.mail_dns_records ? "to create" : "in the zone"}):\n  ${records.join("\n  ")}\n`,
+        );
+        for (const token of tokens) {
+          expect(records).toContain(`${token}._domainkey.${domain} CNAME ${token}.dkim.amazonses.com`);
+        }
         expect(records).toContain(`mail.${domain} TXT v=spf1 include:amazonses.com ~all`);
       });
 
