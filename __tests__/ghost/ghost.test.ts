@@ -23,7 +23,7 @@ import { ensurePythonEnv, pythonUnavailableReason } from "../../tools/python-env
 import { matcherAccepts, probe, ProbeRequest, ProbeResponse } from "../support/http-probe";
 import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
 import { HealthCheck, Listener, readSynthesizedTask, SynthesizedTask } from "../support/synthesized-task";
-import { describeWithTool } from "../support/tiers";
+import { describeWithTool, once } from "../support/tiers";
 import { isWithinDomain } from "../../src/config";
 
 jest.setTimeout(120_000);
@@ -46,11 +46,6 @@ if (!version) {
 /** SES mail is read back from the emulator, which needs the tier's Python environment. */
 const needsEmulator = tasks.some((task) => task.environment.mail__transport === "SES");
 const venv = once(() => ensurePythonEnv());
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () => (made ??= make());
-}
 
 const STAFF_EMAIL = "new.staff@example.org";
 

@@ -26,3 +26,9 @@ export function describeWithTool(name: string, tool: ToolRequirement, body: () =
   process.stdout.write(`SKIPPED ${name}: ${tool.unavailable} (under CI=true this fails instead)\n`);
   return describe.skip(name, body);
 }
+
+/** Memoizes an async step: the first call starts it, every call gets the same promise. */
+export function once<T>(step: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => (promise ??= step());
+}

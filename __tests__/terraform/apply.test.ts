@@ -12,6 +12,7 @@ import { Emulator, startEmulator } from "../support/emulator";
 import { ProjectInput } from "../../src/config";
 import { PROJECT } from "../../src/config/environments";
 import { EMULATOR_PATCHES, UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
+import { once } from "../support/tiers";
 import { ensurePythonEnv } from "../../tools/python-env";
 import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
@@ -23,7 +24,6 @@ import {
   describeChanges,
   describeWithPython,
   killTerraform,
-  once,
   PlannedChange,
   PlanJson,
   planJson,

@@ -335,9 +335,3 @@ export function writeStackCopy(dir: string, json: unknown): string {
 }
 
 export const readStack = (dir: string): any => JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-
-/** Memoizes an async step: the first call starts it, every call gets the same promise. */
-export function once<T>(step: () => Promise<T>): () => Promise<T> {
-  let promise: Promise<T> | undefined;
-  return () => (promise ??= step());
-}
