@@ -66,7 +66,7 @@ export class DeployPipeline extends Construct {
   readonly deploymentGroupName: string;
   readonly codeDeployRole: IamRole;
   /** ARN of the deployment configuration the group uses (built from the application's). */
-  deploymentConfigArn!: string;
+  readonly deploymentConfigArn: string;
   /** Alarms that stop and roll back a deployment. */
   readonly alarms: CloudwatchMetricAlarm[];
   readonly pipeline: Codepipeline;
@@ -132,11 +132,17 @@ export class DeployPipeline extends Construct {
     });
     this.applicationName = this.application.name;
     this.deploymentGroupName = this.deploymentGroup.deploymentGroupName;
+    this.deploymentConfigArn = this.derivedArn(
+      "deployment-config-arn",
+      this.application.arn,
+      "/:application:.*$/",
+      `:deploymentconfig:${deploymentConfig}`,
+    );
 
     const pipelinePolicy = new IamRolePolicy(this, "pipeline-policy", {
       name: `${prefix}-pipeline-deploy`,
       role: source.pipelineRole.name,
-      policy: policyDocument(this.pipelineStatements(props, deploymentConfig)),
+      policy: policyDocument(this.pipelineStatements(props)),
     });
 
     const approval = props.config.manualApproval;
@@ -236,15 +242,7 @@ export class DeployPipeline extends Construct {
   }
 
   /** Exactly what the deploy stage and the ECR source need, on this application, group and repository. */
-  private pipelineStatements(props: DeployPipelineProps, deploymentConfig: string): PolicyStatement[] {
-    // The deployment config's ARN, from the application's (same region and account); a local
-    // keeps the expression out of the policy JSON.
-    const deploymentConfigArn = new TerraformLocal(
-      this,
-      "deployment-config-arn",
-      Fn.replace(this.application.arn, "/:application:.*$/", `:deploymentconfig:${deploymentConfig}`),
-    ).asString;
-    this.deploymentConfigArn = deploymentConfigArn;
+  private pipelineStatements(props: DeployPipelineProps): PolicyStatement[] {
     const statements: PolicyStatement[] = [
       { Sid: "ReadImage", Action: ["ecr:DescribeImages"], Resource: props.repositoryArn },
       {
@@ -261,12 +259,18 @@ export class DeployPipeline extends Construct {
         ],
         Resource: this.application.arn,
       },
-      { Sid: "ReadDeploymentConfig", Action: ["codedeploy:GetDeploymentConfig"], Resource: deploymentConfigArn },
+      { Sid: "ReadDeploymentConfig", Action: ["codedeploy:GetDeploymentConfig"], Resource: this.deploymentConfigArn },
       // Revisions of Ghost's family only (RegisterTaskDefinition takes task-definition resources).
       {
         Sid: "RegisterTaskDefinition",
         Action: ["ecs:RegisterTaskDefinition"],
-        Resource: this.taskDefinitionRevisions(props),
+        // `arn:...:task-definition/<family>:*`, from the service's ARN.
+        Resource: this.derivedArn(
+          "task-definition-revisions",
+          props.serviceArn,
+          "/:service/.*$/",
+          `:task-definition/${props.taskDefinitionFamily}:*`,
+        ),
       },
       {
         Sid: "PassTaskRoles",
@@ -281,13 +285,12 @@ export class DeployPipeline extends Construct {
     return statements;
   }
 
-  /** `arn:...:task-definition/<family>:*`, from the service's ARN (same region and account). */
-  private taskDefinitionRevisions(props: DeployPipelineProps): string {
-    return new TerraformLocal(
-      this,
-      "task-definition-revisions",
-      Fn.replace(props.serviceArn, "/:service/.*$/", `:task-definition/${props.taskDefinitionFamily}:*`),
-    ).asString;
+  /**
+   * An ARN built from another of the same region and account (Terraform's replace: a string, or a
+   * /regex/); a local keeps the expression out of the policy JSON.
+   */
+  private derivedArn(id: string, arn: string, pattern: string, replacement: string): string {
+    return new TerraformLocal(this, id, Fn.replace(arn, pattern, replacement)).asString;
   }
 
   /**
@@ -299,11 +302,9 @@ export class DeployPipeline extends Construct {
    */
   private codeDeployStatements(props: DeployPipelineProps): PolicyStatement[] {
     // ARNs derived from the service's and the listeners' (same cluster, same load balancer).
-    const derived = (id: string, arn: string, from: string, to: string) =>
-      new TerraformLocal(this, id, Fn.replace(arn, from, to)).asString;
-    const taskSets = derived("task-sets", props.serviceArn, ":service/", ":task-set/");
+    const taskSets = this.derivedArn("task-sets", props.serviceArn, ":service/", ":task-set/");
     const listenerRules = [props.productionListenerArn, props.testListenerArn].map(
-      (arn, index) => `${derived(`listener-rules-${index}`, arn, ":listener/", ":listener-rule/")}/*`,
+      (arn, index) => `${this.derivedArn(`listener-rules-${index}`, arn, ":listener/", ":listener-rule/")}/*`,
     );
     return [
       {
