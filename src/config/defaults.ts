@@ -6,7 +6,7 @@ import { z } from "zod";
 import { deriveSubnetCidrs } from "./cidr";
 import { environmentSchema, projectSchema } from "./schema";
 import { GhostConfig, GhostEnvironmentInput, MailConfig, ProjectConfig, ProjectInput } from "./types";
-import { namePrefix, SMTP_PORTS } from "./vocabulary";
+import { domainOf, namePrefix, SMTP_PORTS } from "./vocabulary";
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;
 type ParsedProject = z.output<typeof projectSchema>;
@@ -38,12 +38,12 @@ export function deriveEnvironment(parsed: ParsedEnvironment, project: string): G
 
 /** Mail: SES once a sender is given; the SES domain is the sender's; the SMTP security is the port's. */
 function deriveMail(mail: ParsedEnvironment["mail"]): MailConfig {
-  const senderDomain = mail.from?.split("@")[1]?.toLowerCase();
+  const senderDomain = mail.from === undefined ? undefined : domainOf(mail.from);
   return {
     ...mail,
     mode: mail.mode ?? (mail.from ? "ses" : "none"),
     ses: { ...mail.ses, domain: mail.ses.domain ?? senderDomain },
-    smtp: mail.smtp && { ...mail.smtp, security: mail.smtp.security ?? SMTP_PORTS[mail.smtp.port] ?? "starttls" },
+    smtp: mail.smtp && { ...mail.smtp, security: mail.smtp.security ?? SMTP_PORTS[mail.smtp.port] },
   };
 }
 

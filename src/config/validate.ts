@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { FARGATE_SIZES } from "./schema";
-import { SMTP_PORTS } from "./vocabulary";
+import { domainOf, SMTP_PORTS } from "./vocabulary";
 import { GhostConfig, ProjectConfig } from "./types";
 
 export class ConfigError extends Error {
@@ -240,7 +240,7 @@ function validateMail(config: GhostConfig, problems: Problems): void {
   }
   if (mode === "ses" && from && ses.domain) {
     problems.check(
-      isWithinDomain(from.split("@")[1].toLowerCase(), ses.domain),
+      isWithinDomain(domainOf(from), ses.domain),
       "mail.from",
       from,
       `must be an address at mail.ses.domain (${ses.domain}) or one of its subdomains: SES sends only from its verified identity`,
@@ -266,9 +266,10 @@ function validateMail(config: GhostConfig, problems: Problems): void {
     );
   }
   if (smtp) {
+    // The schema accepts only the ports SMTP_PORTS names.
     const spoken = SMTP_PORTS[smtp.port];
     problems.check(
-      spoken === undefined || smtp.security === spoken,
+      smtp.security === spoken,
       "mail.smtp.security",
       smtp.security,
       `port ${smtp.port} speaks ${spoken} (tls on ${portsSpeaking("tls")}; starttls on ${portsSpeaking("starttls")})`,

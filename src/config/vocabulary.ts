@@ -137,6 +137,11 @@ export function pullableImage(image: string): string {
     : image;
 }
 
+/** The domain of an e-mail address, lowercase (DNS names are case-insensitive). */
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+}
+
 /** Domains reserved for examples (RFC 2606, RFC 6761): no certificate or mail provider can ever verify them. */
 export function isPlaceholderDomain(domain: string): boolean {
   return /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/.test(domain);

@@ -1,5 +1,5 @@
-import { Annotations, TerraformStack } from "cdktf";
-import { GhostConfig, isPlaceholderDomain, isWithinDomain } from "../../config";
+import { Annotations, TerraformStack, Token } from "cdktf";
+import { domainOf, GhostConfig, isPlaceholderDomain, isWithinDomain } from "../../config";
 import { SesMail } from "../../run/mail";
 import { BuildLens } from "./build-step";
 import { Foundation } from "./foundation";
@@ -14,13 +14,13 @@ export function mailWarnings(config: GhostConfig, siteUrl: string): string[] {
   const mail = config.mail;
   if (mail.mode === "none") return [NO_MAIL_WARNING];
   const warnings: string[] = [];
-  const senderDomain = mail.from?.split("@")[1]?.toLowerCase() ?? "";
-  if (isPlaceholderDomain(senderDomain)) {
+  if (mail.from && isPlaceholderDomain(domainOf(mail.from))) {
     warnings.push(
       `mail.from "${mail.from}" is at a reserved example domain: no mail goes out until it is an address at your own domain.`,
     );
   }
-  const siteHost = siteHostOf(config, siteUrl)?.replace(/^www\./, "");
+  // The ALB's name is known only after apply: then the host is unknown at synth.
+  const siteHost = Token.isUnresolved(siteUrl) ? undefined : new URL(siteUrl).hostname.replace(/^www\./, "");
   const domain = mail.ses.domain;
   if (mail.mode === "ses" && domain && !(siteHost && isWithinDomain(siteHost, domain))) {
     warnings.push(
@@ -30,12 +30,6 @@ export function mailWarnings(config: GhostConfig, siteUrl: string): string[] {
     );
   }
   return warnings;
-}
-
-/** The site's host when it is known at synth (a configured URL or edge.dns); the ALB's name is not. */
-function siteHostOf(config: GhostConfig, siteUrl: string): string | undefined {
-  if (config.service.siteUrl) return new URL(config.service.siteUrl).hostname;
-  return config.edge.dns?.domainName ?? (siteUrl.includes("${") ? undefined : new URL(siteUrl).hostname);
 }
 
 /** Mail: Amazon SES (identity, DKIM, MAIL FROM, configuration set, records) for mode "ses"; warnings for the rest. */
