@@ -16,6 +16,7 @@ import { generate } from "selfsigned";
 import { SMTPServer } from "smtp-server";
 import { Emulator, EMULATOR_CREDENTIALS, startEmulator } from "./emulator";
 import { freePort } from "./ghost-process";
+import { probe } from "./http-probe";
 import { SynthesizedTask } from "./synthesized-task";
 
 /** One message as the recipient's server received it. */
@@ -105,15 +106,10 @@ export async function sesCatcher(
       `task-role credentials from a loopback stand-in of the ECS credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI)`,
     ],
     async messages() {
-      const data = await new Promise<any>((resolve, reject) =>
-        http
-          .get(`${emulator.endpoint}/moto-api/data.json`, (response) => {
-            const chunks: Buffer[] = [];
-            response.on("data", (chunk) => chunks.push(chunk));
-            response.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
-          })
-          .on("error", reject),
-      );
+      // moto keeps every message SES accepted; its model dump lists them.
+      const { host, port } = new URL(emulator.endpoint);
+      const dump = await probe(Number(port), { path: "/moto-api/data.json", headers: { Host: host } });
+      const data = JSON.parse(dump.body.toString("utf8"));
       const raw: { raw_data: string }[] = data.ses?.RawMessage ?? [];
       return Promise.all(raw.map((message) => parse(message.raw_data)));
     },

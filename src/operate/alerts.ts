@@ -226,11 +226,11 @@ export function metricAlarm(
   scope: Construct,
   namePrefix: string,
   topicArn: string | undefined,
-  evaluation: AlarmEvaluation,
+  sharedEvaluation: AlarmEvaluation,
   spec: AlarmSpec,
 ): CloudwatchMetricAlarm {
   const id = spec.id ?? spec.name;
-  evaluation = spec.evaluation ?? evaluation;
+  const evaluation = spec.evaluation ?? sharedEvaluation;
   const period = evaluation.periodSeconds;
   const common = {
     alarmName: `${namePrefix}-${spec.name}`,
