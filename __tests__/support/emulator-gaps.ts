@@ -175,6 +175,35 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
       "nests the whole SendingOptions object in SendingEnabled (the SDK cannot decode it) and answers unset groups as empty objects",
   },
   {
+    file: "iam_role_sessions_authorized.py",
+    restores: "a request signed by a role session (sts:AssumeRole) is allowed only by that role's policies",
+    upstreamGap:
+      "one server-wide switch: off, everything passes; on, the tier's own keys (no IAM user) are refused too",
+  },
+  {
+    file: "iam_resource_level_permissions.py",
+    restores:
+      "IAM matches a statement's Resource to the ARNs a request acts on (ECS services, task sets and families, listeners and rules, alarms, CodeDeploy groups, applications and configs, ECR repositories)",
+    upstreamGap: 'these requests are authorized against "*", so every statement scoped to an ARN refuses them',
+  },
+  {
+    file: "iam_action_names.py",
+    restores: "requests are authorized under their IAM action names (cloudwatch:DescribeAlarms, lambda:InvokeFunction)",
+    upstreamGap: "the signing and API names instead (monitoring:DescribeAlarms, lambda:Invoke), which no policy names",
+  },
+  {
+    file: "ecs_pass_role.py",
+    restores:
+      "RegisterTaskDefinition and CreateTaskSet need iam:PassRole, for ecs-tasks.amazonaws.com, on the task's roles",
+    upstreamGap: "ECS never checks iam:PassRole",
+  },
+  {
+    file: "ecs_fargate_task_memory.py",
+    restores: "a Fargate task whose containers set no memory of their own (the task's memory sizes it) starts",
+    upstreamGap:
+      "placing its tasks (CreateTaskSet with a scale, RunTask) adds up container memory and fails (HTTP 500)",
+  },
+  {
     file: "sesv2_identity_tags.py",
     restores: "an email identity's tags are those of its ARN arn:aws:ses:<region>:<account>:identity/<name>",
     upstreamGap:

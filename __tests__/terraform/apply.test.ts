@@ -9,13 +9,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../support/emulator";
-import { ProjectInput } from "../../src/config";
+import { loadProject, ProjectInput } from "../../src/config";
+import { environmentStackName } from "../../src/app";
 import { PROJECT } from "../../src/config/environments";
 import { EMULATOR_PATCHES, UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
 import { once } from "../support/tiers";
 import { ensurePythonEnv } from "../../tools/python-env";
 import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
+import { DeploymentCallOutcomes, deploymentCalls } from "./deployment-calls";
 import {
   ApplicableSet,
   applicableSet,
@@ -47,6 +49,12 @@ const APPLY_TIMEOUT_MS = 8 * 60_000;
 const DELETION_PROTECTION = ["deletion_protection", "enable_deletion_protection", "deletion_protection_enabled"];
 /** The bootstrap resources the environment stacks' backend needs: applied first, the rest alongside. */
 const BACKEND_RESOURCES = /^aws_(s3_bucket|dynamodb_table)\./;
+/**
+ * A deployment call moto allowed and then could not answer: it authorizes before it looks for the
+ * action (a refusal is a 403), so its 500 "action has not been implemented" follows an allow.
+ */
+const ALLOWED_NOT_IMPLEMENTED = "500";
+const NOT_IMPLEMENTED = ["get_deployment_config", "register_application_revision"];
 
 interface Applied {
   readonly outputs: Record<string, { value: unknown }>;
@@ -85,6 +93,8 @@ class StackRun {
       after?: () => Promise<unknown>;
       /** Resources applied before the rest, because other stacks wait only for them. */
       firstApply?: RegExp;
+      /** What else must be done with the applied stack before it is destroyed. */
+      beforeDestroy?: () => Promise<unknown>;
     },
   ) {}
 
@@ -154,7 +164,7 @@ class StackRun {
 
   /** Takes what moto cannot delete out of the state, destroys the -target set; returns what the state still holds. */
   readonly destroyed = once(async (): Promise<string[]> => {
-    await Promise.allSettled([this.applied(), this.replanned()]);
+    await Promise.allSettled([this.applied(), this.replanned(), this.options.beforeDestroy?.()]);
     const { set } = await this.planned();
     const state = (): Promise<string[]> =>
       tfOk(this.dir, ["state", "list"], `${this.name}: terraform state list`).then((out) =>
@@ -212,6 +222,8 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
   let emulator: Emulator | undefined;
   let perpetualDiff: () => Promise<{ code: number; unexpected: PlannedChange[]; address: string }>;
   let bootstrapDestroy: () => Promise<{ result: TerraformResult; remaining: string[] }>;
+  /** A deployment's calls under the pipeline's and CodeDeploy's roles, once the stack re-planned. */
+  const deployments = new Map<string, () => Promise<DeploymentCallOutcomes>>();
   const runs = new Map<string, StackRun>();
   const run = (name: string): StackRun => {
     const found = runs.get(name);
@@ -236,11 +248,8 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     }
     const bootstrapState = path.join(WORK_DIR, "apply-bootstrap.tfstate");
     fs.rmSync(bootstrapState, { force: true });
-    const dirs = synthesizeStacks("apply", {
-      local: emulator.local,
-      stateStackStatePath: bootstrapState,
-      project: await withEmulatorZones(emulator),
-    });
+    const project = await withEmulatorZones(emulator);
+    const dirs = synthesizeStacks("apply", { local: emulator.local, stateStackStatePath: bootstrapState, project });
     for (const dir of Object.values(dirs)) requestAccountId(dir);
     const bootstrap = new StackRun(STACKS.bootstrap, dirs[STACKS.bootstrap], {
       bootstrap: true,
@@ -248,9 +257,28 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       firstApply: BACKEND_RESOURCES,
     });
     runs.set(bootstrap.name, bootstrap);
-    for (const name of STACKS.environments) {
+    const resolved = loadProject(project);
+    for (const config of resolved.environments) {
+      const name = environmentStackName(resolved.project, config.environment);
       withoutDeletionProtection(name, dirs[name]);
-      runs.set(name, new StackRun(name, dirs[name], { bootstrap: false, hint, after: bootstrap.firstApplied }));
+      const stack = new StackRun(name, dirs[name], {
+        bootstrap: false,
+        hint,
+        after: bootstrap.firstApplied,
+        beforeDestroy: () => deployments.get(name)!(),
+      });
+      runs.set(name, stack);
+      // After the re-plan: the calls move traffic and register a task definition revision.
+      deployments.set(
+        name,
+        once(async () => {
+          await stack.replanned().catch(() => undefined);
+          const [{ outputs, resources }, { plan }] = await Promise.all([stack.applied(), stack.planned()]);
+          const region = readStack(stack.dir).provider.aws[0].region;
+          const applied = { environment: config.environment, region, outputs, resources, plan };
+          return deploymentCalls(emulator!, venv, resolved, applied);
+        }),
+      );
     }
     // Every stack goes through its life in parallel with the others; the tests await each step.
     // prevent_destroy fails the destroy plan before anything is deleted: no need to wait for the
@@ -454,6 +482,48 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
             );
           }
         }
+      });
+
+      it("lets the deploy pipeline read the image, register Ghost's task definition and start a deployment under its role, and nothing beyond", async () => {
+        const { pipeline } = await deployments.get(name)!();
+        expect(pipeline).toEqual({
+          "ecr:DescribeImages": "ok",
+          "codedeploy:GetApplication": "ok",
+          "codedeploy:GetDeploymentConfig": ALLOWED_NOT_IMPLEMENTED,
+          "ecs:RegisterTaskDefinition": "ok",
+          "codedeploy:RegisterApplicationRevision": ALLOWED_NOT_IMPLEMENTED,
+          "codedeploy:CreateDeployment": "ok",
+          "codedeploy:GetDeployment": "ok",
+          "ecs:RegisterTaskDefinition of another family": "AccessDenied ecs:RegisterTaskDefinition",
+          "ecs:RegisterTaskDefinition passing another role": "AccessDenied iam:PassRole",
+          "codedeploy:CreateDeployment to another group": "AccessDenied codedeploy:CreateDeployment",
+        });
+        expect(emulator!.notImplemented()).toEqual(
+          expect.arrayContaining(
+            NOT_IMPLEMENTED.map((action) => `NotImplementedError: The ${action} action has not been implemented`),
+          ),
+        );
+      });
+
+      it("lets CodeDeploy shift task sets and swap the listeners of this service under its role, and nothing beyond (no AppSpec hooks)", async () => {
+        const { codeDeploy } = await deployments.get(name)!();
+        expect(codeDeploy).toEqual({
+          "ecs:DescribeServices": "ok",
+          "elasticloadbalancing:DescribeTargetGroups": "ok",
+          "elasticloadbalancing:DescribeListeners": "ok",
+          "elasticloadbalancing:DescribeRules": "ok",
+          "cloudwatch:DescribeAlarms": "ok",
+          "ecs:CreateTaskSet": "ok",
+          "elasticloadbalancing:ModifyListener (test)": "ok",
+          "elasticloadbalancing:ModifyListener (production)": "ok",
+          "ecs:UpdateServicePrimaryTaskSet": "ok",
+          "elasticloadbalancing:ModifyListener (rollback)": "ok",
+          "ecs:DeleteTaskSet": "ok",
+          "lambda:InvokeFunction (an AppSpec hook)": "AccessDenied lambda:InvokeFunction",
+          "ecs:CreateTaskSet on another service": "AccessDenied ecs:CreateTaskSet",
+          "elasticloadbalancing:ModifyListener on another listener": "AccessDenied elasticloadbalancing:ModifyListener",
+          "sns:Publish": "AccessDenied sns:Publish",
+        });
       });
 
       it("re-plans with no changes (terraform plan -detailed-exitcode)", async () => {

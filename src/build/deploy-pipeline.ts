@@ -14,8 +14,6 @@ import { AlarmSpec, metricAlarm } from "../operate/alerts";
 import { assumeRolePolicy, policyDocument, PolicyStatement } from "../shared/iam";
 import { PipelineSource, PipelineTrigger } from "./source";
 
-/** Managed policy for CodeDeploy's ECS blue/green work (task sets, listeners, alarms). */
-
 export interface DeployPipelineProps {
   /** Prefix of every name, e.g. "ghost-prod". */
   readonly namePrefix: string;
