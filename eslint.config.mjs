@@ -16,7 +16,14 @@ export default tseslint.config(
     files: ["**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        setTimeout: "readonly",
+        setInterval: "readonly",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

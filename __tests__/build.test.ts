@@ -14,10 +14,11 @@ function buildPipeline(
   overrides: Partial<BuildPipelineProps> = {},
   sourceOverrides: Partial<PipelinesConfig> = {},
 ): BuildPipeline {
-  const registry = new Registry(scope, "registry", { config: testConfig().registry });
+  const registry = new Registry(scope, "registry", { config: testConfig().registry, preventDestroy: false });
   const source = new PipelineSource(scope, "source", {
     namePrefix: "ghost-test",
     config: sourceConfig(sourceOverrides),
+    preventDestroy: false,
   });
   return new BuildPipeline(scope, "build", {
     namePrefix: "ghost-test",

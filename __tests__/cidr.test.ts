@@ -105,34 +105,44 @@ describe("cidrsOverlap", () => {
 });
 
 describe("deriveSubnetCidrs", () => {
-  it("cuts a /16 into four /18s for 2 AZs: two public, then two private", () => {
-    expect(deriveSubnetCidrs("10.0.0.0/16", 2)).toEqual({
-      publicSubnetCidrs: ["10.0.0.0/18", "10.0.64.0/18"],
-      privateSubnetCidrs: ["10.0.128.0/18", "10.0.192.0/18"],
-    });
-  });
-
-  it("cuts a /16 into /19s for 3 AZs (six of eight blocks used)", () => {
+  it("cuts a /16 into /19s for 3 AZs: public in the first three blocks, private in the next three", () => {
     expect(deriveSubnetCidrs("10.0.0.0/16", 3)).toEqual({
       publicSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
       privateSubnetCidrs: ["10.0.96.0/19", "10.0.128.0/19", "10.0.160.0/19"],
     });
   });
 
+  it("gives a 4th AZ the two blocks left", () => {
+    expect(deriveSubnetCidrs("10.0.0.0/16", 4)).toEqual({
+      publicSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19", "10.0.192.0/19"],
+      privateSubnetCidrs: ["10.0.96.0/19", "10.0.128.0/19", "10.0.160.0/19", "10.0.224.0/19"],
+    });
+  });
+
+  it.each([
+    [1, 2],
+    [2, 3],
+    [3, 4],
+  ])("keeps every subnet of %i AZs where it was when one more is added", (count, more) => {
+    const [before, after] = [deriveSubnetCidrs("10.0.0.0/16", count)!, deriveSubnetCidrs("10.0.0.0/16", more)!];
+    expect(after.publicSubnetCidrs.slice(0, count)).toEqual(before.publicSubnetCidrs);
+    expect(after.privateSubnetCidrs.slice(0, count)).toEqual(before.privateSubnetCidrs);
+  });
+
   it("starts at the VPC's own network address", () => {
     expect(deriveSubnetCidrs("172.31.128.0/24", 2)).toEqual({
-      publicSubnetCidrs: ["172.31.128.0/26", "172.31.128.64/26"],
-      privateSubnetCidrs: ["172.31.128.128/26", "172.31.128.192/26"],
+      publicSubnetCidrs: ["172.31.128.0/27", "172.31.128.32/27"],
+      privateSubnetCidrs: ["172.31.128.96/27", "172.31.128.128/27"],
     });
   });
 
   it("still derives when the subnets come out at exactly /28", () => {
-    expect(deriveSubnetCidrs("10.0.0.0/24", 8)?.privateSubnetCidrs[7]).toBe("10.0.0.240/28");
+    expect(deriveSubnetCidrs("10.0.0.0/25", 4)?.privateSubnetCidrs[3]).toBe("10.0.0.112/28");
   });
 
-  it("returns undefined when the VPC is too small for /28 subnets", () => {
+  it("returns undefined when the VPC is too small for /28 subnets, or for more than 4 AZs", () => {
     expect(deriveSubnetCidrs("10.0.0.0/26", 3)).toBeUndefined();
-    expect(deriveSubnetCidrs("10.0.0.0/24", 9)).toBeUndefined();
+    expect(deriveSubnetCidrs("10.0.0.0/16", 5)).toBeUndefined();
   });
 
   it("returns undefined for an invalid VPC CIDR or no AZ", () => {

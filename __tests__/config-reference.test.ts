@@ -63,6 +63,7 @@ describe("README configuration reference", () => {
           certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555",
         },
         service: { ...FULL_FEATURE_ENVIRONMENT.service, siteUrl: "https://blog.example.com" },
+        account: { ...FULL_FEATURE_ENVIRONMENT.account, id: "123456789012" },
         // SMTP's fields too (the full environment sends through SES).
         mail: { ...FULL_FEATURE_ENVIRONMENT.mail, smtp: HTTPS_CERTIFICATE_ENVIRONMENT.mail!.smtp },
       },

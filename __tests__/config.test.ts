@@ -57,6 +57,20 @@ describe("resolveEnvironment (defaults)", () => {
     expect(config).toMatchObject({ project: "ghost", environment: "dev", region: "eu-west-2", tags: {} });
   });
 
+  it.each([
+    ["an environment without deletion protection", {}, false],
+    ["deletion protection on the database (production)", { database: { deletionProtection: true } }, true],
+    ["deletion protection on the load balancer (production)", { loadBalancer: { deletionProtection: true } }, true],
+    [
+      "production with preventDestroy false (a teardown)",
+      { database: { deletionProtection: true }, preventDestroy: false },
+      false,
+    ],
+    ["preventDestroy true without deletion protection", { preventDestroy: true }, true],
+  ])("derives preventDestroy for %s", (_, input, expected) => {
+    expect(resolveEnvironment({ environment: "dev", ...input }, "ghost").preventDestroy).toBe(expected);
+  });
+
   it("defaults the availability zones to <region>a, b and c", () => {
     expect(config.availabilityZones).toEqual(["eu-west-2a", "eu-west-2b", "eu-west-2c"]);
     expect(resolveEnvironment({ environment: "dev", region: "us-east-1" }, "ghost").availabilityZones).toEqual([
@@ -238,8 +252,8 @@ describe("resolveEnvironment (defaults)", () => {
       { environment: "dev", availabilityZones: ["eu-west-2a", "eu-west-2b"], network: { vpcCidr: "10.10.0.0/16" } },
       "ghost",
     ).network;
-    expect(network.publicSubnetCidrs).toEqual(["10.10.0.0/18", "10.10.64.0/18"]);
-    expect(network.privateSubnetCidrs).toEqual(["10.10.128.0/18", "10.10.192.0/18"]);
+    expect(network.publicSubnetCidrs).toEqual(["10.10.0.0/19", "10.10.32.0/19"]);
+    expect(network.privateSubnetCidrs).toEqual(["10.10.96.0/19", "10.10.128.0/19"]);
   });
 
   it("keeps explicit subnets and derives only the kind left out", () => {
@@ -363,6 +377,10 @@ describe("declared environments (environments.ts)", () => {
     const prod = byName("prod");
     expect(prod.loadBalancer.deletionProtection).toBe(true);
     expect(prod.service.cpuTargetPercent).toBe(75);
+  });
+
+  it("refuses to destroy prod's stateful resources and lets dev's go", () => {
+    expect([byName("prod").preventDestroy, byName("dev").preventDestroy]).toEqual([true, false]);
   });
 });
 
@@ -1254,6 +1272,50 @@ describe("validateProject: alarm thresholds", () => {
       120,
       "is a percentage: at most 100",
     );
+  });
+});
+
+describe("validateProject: account", () => {
+  const role = "arn:aws:iam::111122223333:role/deploy/ghost-dev";
+
+  it("accepts an account id with a deploy role of that account", () => {
+    expect(() => loadProject(withDev({ account: { id: "111122223333", deployRoleArn: role } }))).not.toThrow();
+  });
+
+  it.each(["11112222333", "1111-2222-3333", 111122223333])("rejects the account id %p", (id) => {
+    const problems = problemsOf(withDev({ account: { id: id as string } }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^dev: account\.id = .*: must be (a 12-digit AWS account id|a string)$/),
+    ]);
+  });
+
+  it.each(["ghost-deploy", "arn:aws:iam::111122223333:user/ghost", "arn:aws:iam::1111:role/ghost"])(
+    "rejects the deploy role %p",
+    (deployRoleArn) => {
+      expectProblem(
+        withDev({ account: { deployRoleArn } }),
+        "dev",
+        "account.deployRoleArn",
+        deployRoleArn,
+        "IAM role ARN",
+      );
+    },
+  );
+
+  it("rejects a deploy role of another account than account.id", () => {
+    expectProblem(
+      withDev({ account: { id: "444455556666", deployRoleArn: role } }),
+      "dev",
+      "account.deployRoleArn",
+      role,
+      "must be a role of the environment's account 444455556666 (account.id)",
+    );
+  });
+
+  it("rejects an unknown key in the section", () => {
+    expect(problemsOf(withDev({ account: { accountId: "111122223333" } as never }))).toEqual([
+      expect.stringMatching(/^dev: account\.accountId/),
+    ]);
   });
 });
 

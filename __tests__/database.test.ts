@@ -15,7 +15,7 @@ const baseProps: DatabaseProps = {
   subnetIds: ["subnet-a", "subnet-b"],
   securityGroupId: "sg-db",
   config: resolved.database,
-  finalSnapshot: true,
+  preventDestroy: false,
   logs: { retentionDays: resolved.logs.retentionDays },
 };
 
@@ -133,17 +133,19 @@ describe("Database", () => {
     });
   });
 
-  it("takes a final snapshot by default", () => {
-    expect(instanceOf()).toMatchObject({
-      skip_final_snapshot: false,
-      final_snapshot_identifier: "ghost-test-final",
-    });
-  });
+  it.each([true, false])(
+    "takes a final snapshot and keeps the automated backups whenever the instance is deleted (deletion protection %s)",
+    (deletionProtection) => {
+      expect(instanceOf({ deletionProtection })).toMatchObject({
+        skip_final_snapshot: false,
+        final_snapshot_identifier: "ghost-test-final",
+        delete_automated_backups: false,
+      });
+    },
+  );
 
-  it("skips the final snapshot when finalSnapshot is false", () => {
-    const instance = instanceOf({}, { finalSnapshot: false });
-    expect(instance.skip_final_snapshot).toBe(true);
-    expect(instance).not.toHaveProperty("final_snapshot_identifier");
+  it.each([true, false])("sets prevent_destroy to preventDestroy (%s)", (preventDestroy) => {
+    expect(instanceOf({}, { preventDestroy }).lifecycle).toEqual({ prevent_destroy: preventDestroy });
   });
 
   it("copies tags to snapshots, upgrades minor versions and does not apply immediately", () => {

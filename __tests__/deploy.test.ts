@@ -31,8 +31,12 @@ function buildDeploy(scope: Construct, overrides: Partial<DeployPipelineProps> =
     config: testConfig().loadBalancer,
     region: "eu-west-2",
   });
-  const registry = new Registry(scope, "registry", { config: testConfig().registry });
-  const source = new PipelineSource(scope, "source", { namePrefix: "ghost-test", config: sourceConfig() });
+  const registry = new Registry(scope, "registry", { config: testConfig().registry, preventDestroy: false });
+  const source = new PipelineSource(scope, "source", {
+    namePrefix: "ghost-test",
+    config: sourceConfig(),
+    preventDestroy: false,
+  });
   const deploy = new DeployPipeline(scope, "deploy", {
     namePrefix: "ghost-test",
     source,

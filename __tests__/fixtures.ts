@@ -4,6 +4,8 @@ import { GhostEnvironmentInput } from "../src/config";
 /** Every optional feature on, so the Terraform tiers judge those code paths too. */
 export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
   environment: "full",
+  // A deploy role (no account id: the local-mode tiers here have no STS to check it against).
+  account: { deployRoleArn: "arn:aws:iam::123456789012:role/ghost-full-deploy" },
   network: { vpcCidr: "10.20.0.0/16", natGateways: "single" },
   loadBalancer: { accessLogs: true, testListenerCidrs: ["203.0.113.0/24"] },
   storage: { throughputMode: "elastic" },

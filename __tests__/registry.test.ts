@@ -4,9 +4,9 @@ import { Registry } from "../src/build/registry";
 import { onlyResource, synthScope } from "./helpers";
 import { testConfig } from "./support/config";
 
-function synthRegistry(registry: Partial<RegistryConfig> = {}, kmsKeyArn?: string) {
+function synthRegistry(registry: Partial<RegistryConfig> = {}, kmsKeyArn?: string, preventDestroy = false) {
   const config = testConfig({ registry: { repositoryName: "ghost-test/ghost", ...registry } }).registry;
-  return synthScope((scope) => new Registry(scope, "registry", { config, kmsKeyArn }));
+  return synthScope((scope) => new Registry(scope, "registry", { config, kmsKeyArn, preventDestroy }));
 }
 
 describe("Registry", () => {
@@ -39,6 +39,11 @@ describe("Registry", () => {
     expect(
       onlyResource(synthRegistry({ imageTagMutability: "IMMUTABLE" }).json, "aws_ecr_repository").image_tag_mutability,
     ).toBe("IMMUTABLE");
+  });
+
+  it.each([true, false])("sets the repository's prevent_destroy to preventDestroy (%s)", (preventDestroy) => {
+    const repository = onlyResource(synthRegistry({}, undefined, preventDestroy).json, "aws_ecr_repository");
+    expect(repository.lifecycle).toEqual({ prevent_destroy: preventDestroy });
   });
 
   it("does not force-delete a repository holding images by default", () => {

@@ -14,8 +14,16 @@ import { sourceConfig } from "./support/config";
 
 const CONNECTION_ARN = "arn:aws:codeconnections:eu-west-2:123456789012:connection/abcd-1234";
 
-function buildSource(scope: Construct, overrides: Partial<PipelinesConfig> = {}): PipelineSource {
-  return new PipelineSource(scope, "source", { namePrefix: "ghost-test", config: sourceConfig(overrides) });
+function buildSource(
+  scope: Construct,
+  overrides: Partial<PipelinesConfig> = {},
+  preventDestroy = false,
+): PipelineSource {
+  return new PipelineSource(scope, "source", {
+    namePrefix: "ghost-test",
+    config: sourceConfig(overrides),
+    preventDestroy,
+  });
 }
 
 /** The role whose name is `name`, and the policies attached to it (by Terraform reference). */
@@ -41,6 +49,14 @@ describe("PipelineSource", () => {
     expect(source.cloneUrlHttp).toBeDefined();
     expect(source.cloneUrlSsh).toBeDefined();
   });
+
+  it.each([true, false])(
+    "sets the CodeCommit repository's prevent_destroy to preventDestroy (%s)",
+    (preventDestroy) => {
+      const { json } = synthScope((scope) => buildSource(scope, {}, preventDestroy));
+      expect(onlyResource(json, "aws_codecommit_repository").lifecycle).toEqual({ prevent_destroy: preventDestroy });
+    },
+  );
 
   it("encrypts artifacts with a customer-managed key that rotates", () => {
     expect(synth).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });

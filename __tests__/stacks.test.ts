@@ -142,6 +142,44 @@ describe("GhostStack backend and provider", () => {
     expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
   });
 
+  describe("the environment's account", () => {
+    const ACCOUNT = { id: "111122223333", deployRoleArn: "arn:aws:iam::111122223333:role/ghost-deploy" };
+    const providers = (local?: LocalMode) => {
+      const edge = {
+        dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" },
+        cloudFront: { enabled: true, originFacingPrefixListId: "pl-93a247fa" },
+      };
+      const project = withEnvironment({ account: ACCOUNT, edge });
+      const { stacks, synth } = synthAll(project, local);
+      return synth(stacks.environmentStacks[0]).json.provider!.aws;
+    };
+
+    it("checks no account and assumes no role by default", () => {
+      const { stacks, synth } = synthAll(PROJECT, undefined);
+      const [provider] = synth(stacks.environmentStacks[0]).json.provider!.aws;
+      expect(provider.allowed_account_ids).toBeUndefined();
+      expect(provider.assume_role).toBeUndefined();
+    });
+
+    it("lets every provider of the stack act in account.id only, through account.deployRoleArn", () => {
+      const all = providers();
+      expect(all.map((provider: { region: string }) => provider.region)).toEqual(["eu-west-2", "us-east-1"]);
+      for (const provider of all) {
+        expect(provider).toMatchObject({
+          allowed_account_ids: [ACCOUNT.id],
+          assume_role: [{ role_arn: ACCOUNT.deployRoleArn, session_name: "ghost-dev-terraform" }],
+        });
+      }
+    });
+
+    it("in local mode still checks the account (asking the emulator for it) and assumes no role", () => {
+      for (const provider of providers({ ...LOCAL, endpoint: "http://127.0.0.1:5000" })) {
+        expect(provider).toMatchObject({ allowed_account_ids: [ACCOUNT.id], skip_requesting_account_id: false });
+        expect(provider.assume_role).toBeUndefined();
+      }
+    });
+  });
+
   it("tags every resource with project, environment and the configured tags", () => {
     const { stacks, synth } = synthAll(PROJECT, undefined);
     const provider = synth(stacks.environmentStacks[0]).json.provider!.aws[0];

@@ -18,6 +18,7 @@ const baseProps: StorageProps = {
   subnetIds: ["subnet-a", "subnet-b"],
   securityGroupId: "sg-efs",
   taskRoleArn: TASK_ROLE_ARN,
+  preventDestroy: false,
 };
 
 function synthStorage(props: Partial<StorageProps> = {}, storage: Partial<StorageConfig> = {}) {
@@ -70,6 +71,11 @@ describe("Storage", () => {
   it("follows the transition given", () => {
     const fs = onlyResource(synthStorage({}, { transitionToIa: "AFTER_7_DAYS" }).json, "aws_efs_file_system");
     expect(fs.lifecycle_policy).toEqual([{ transition_to_ia: "AFTER_7_DAYS" }]);
+  });
+
+  it.each([true, false])("sets the file system's prevent_destroy to preventDestroy (%s)", (preventDestroy) => {
+    const fileSystem = onlyResource(synthStorage({ preventDestroy }).json, "aws_efs_file_system");
+    expect(fileSystem.lifecycle).toEqual({ prevent_destroy: preventDestroy });
   });
 
   it("enables automatic backups", () => {

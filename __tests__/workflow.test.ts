@@ -73,6 +73,9 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv = {}) {
   });
 }
 
+/** The flag's value in both jobs: set only by the dispatch input. */
+const ALLOW_REPLACE = "${{ inputs.allow_replace && 'yes' || '' }}";
+
 describe("GitHub Actions workflow", () => {
   const plan = jobs.plan;
   const deploy = jobs.deploy;
@@ -192,13 +195,31 @@ describe("GitHub Actions workflow", () => {
     expect(deploy.permissions).toEqual({ "id-token": "write", contents: "read" });
   });
 
-  it("runs cdktf deploy of the resolved stack with auto-approve, after the credentials", () => {
+  it("runs npm run deploy (plan check, graceful stop) of the resolved environment, after the credentials", () => {
     const stack = stepIndex(deploy.steps, (s) => s.id === "stack", "resolves the stack");
     const credentials = stepIndex(deploy.steps, uses("aws-actions/configure-aws-credentials"), "gets AWS credentials");
-    const apply = stepIndex(deploy.steps, runs(/npx cdktf deploy "\$STACK" --auto-approve/), "deploys");
+    const apply = stepIndex(
+      deploy.steps,
+      runs(/^npm run deploy -- "\$DEPLOY_ENVIRONMENT" \$\{ALLOW_REPLACE:\+--allow-replace\}$/m),
+      "deploys",
+    );
     expect(stack).toBeLessThan(apply);
     expect(credentials).toBeLessThan(apply);
-    expect(deploy.steps[apply].env!.STACK).toBe("${{ steps.stack.outputs.name }}");
+    expect(deploy.steps[apply].env!.ALLOW_REPLACE).toBe(ALLOW_REPLACE);
+    expect(JSON.stringify(workflow)).not.toContain("cdktf deploy");
+  });
+
+  it("checks every plan for stateful resources it replaces or destroys, failing the job after planning them all", () => {
+    const step = plan.steps[stepIndex(plan.steps, runs(/terraform .*\bplan\b/), "runs terraform plan")];
+    expect(step.run).toContain(
+      'terraform -chdir="$dir" show -json tfplan | npm run -s plan:check -- "$stack" ${ALLOW_REPLACE:+--allow-replace}',
+    );
+    expect(step.run).toMatch(/refused="\$refused \$stack"[\s\S]*done\n\s*if \[ -n "\$refused" \]; then[\s\S]*exit 1/);
+    expect(step.env!.ALLOW_REPLACE).toBe(ALLOW_REPLACE);
+  });
+
+  it("lets only a run started by hand confirm a replacement (allow_replace, off by default)", () => {
+    expect(workflow.on.workflow_dispatch.inputs.allow_replace).toMatchObject({ type: "boolean", default: false });
   });
 
   it("resolves an environment to its stack name and refuses an undeclared one", () => {

@@ -1,14 +1,16 @@
 /**
- * npm run plan:local [-- <environment> ...]
+ * npm run plan:local [-- <environment> ...] [--allow-replace]
  * A real Terraform plan with no AWS account: starts s3rver and dynalite on loopback ports,
  * synthesizes the stacks in local mode, runs `terraform init` (S3 backend + DynamoDB locking
- * against the stand-ins) and `terraform plan` for each environment, prints the summary, stops.
+ * against the stand-ins) and `terraform plan` for each environment, prints the summary and the plan
+ * check (it fails on a plan that would replace or destroy a stateful resource), stops.
  */
 import * as path from "path";
 import { environmentStackName } from "../src/app";
 import { loadProject } from "../src/config";
 import { stateKey } from "../src/stacks/backend";
-import { localCliConfig, synthesizeLocal, terraformInit, terraformPlan } from "../tools/plan";
+import { localCliConfig, savedPlan, synthesizeLocal, terraformInit } from "../tools/plan";
+import { checkPlan } from "../tools/plan-check";
 import { startStateServers } from "../tools/state-servers";
 import { terraformEnv, terraformVersion } from "../tools/terraform";
 
@@ -16,7 +18,9 @@ const step = (message: string) => process.stdout.write(`==> ${message}\n`);
 
 async function main(): Promise<void> {
   const project = loadProject();
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const allowReplace = args.includes("--allow-replace");
+  const wanted = args.filter((arg) => arg !== "--allow-replace");
   const environments = wanted.length > 0 ? wanted : [project.environments[0].environment];
   const unknown = environments.filter((name) => !project.environments.some((env) => env.environment === name));
   if (unknown.length > 0) throw new Error(`unknown environment(s): ${unknown.join(", ")}`);
@@ -46,7 +50,10 @@ async function main(): Promise<void> {
       );
       await terraformInit(stackDirs[stack], env);
       step(`${stack}: terraform plan`);
-      process.stdout.write(`${stack}: ${await terraformPlan(stackDirs[stack], env)}\n`);
+      const { summary, plan } = await savedPlan(stackDirs[stack], env);
+      const verdict = checkPlan(stack, plan, allowReplace);
+      process.stdout.write(`${stack}: ${summary}\n${verdict.report}\n`);
+      if (!verdict.ok) process.exitCode = 1;
     }
     step("done: a real Terraform plan with remote state and locking, and no AWS account");
   } finally {

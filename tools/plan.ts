@@ -7,6 +7,7 @@ import { App } from "cdktf";
 import * as path from "path";
 import { buildApp } from "../src/app";
 import { ProjectInput } from "../src/config";
+import { PlanForCheck } from "./plan-check";
 import { StateServers } from "./state-servers";
 import { findProviderMirror, runTerraform, TerraformResult, writeCliConfig } from "./terraform";
 
@@ -71,5 +72,22 @@ export async function terraformPlan(dir: string, env: NodeJS.ProcessEnv): Promis
     await runTerraform(["plan", "-input=false", "-no-color"], { cwd: dir, env }),
     `terraform plan in ${dir}`,
   );
+  return planSummary(stdout);
+}
+
+function planSummary(stdout: string): string {
   return stdout.match(/^(Plan: .*|No changes\..*)$/m)?.[0] ?? "no summary found";
+}
+
+/** `terraform plan -out=tfplan` in `dir`: its summary line and the plan as `terraform show -json` prints it. */
+export async function savedPlan(dir: string, env: NodeJS.ProcessEnv): Promise<{ summary: string; plan: PlanForCheck }> {
+  const { stdout } = check(
+    await runTerraform(["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: dir, env }),
+    `terraform plan in ${dir}`,
+  );
+  const shown = check(await runTerraform(["show", "-json", "tfplan"], { cwd: dir, env }), `terraform show in ${dir}`);
+  return {
+    summary: planSummary(stdout),
+    plan: JSON.parse(shown.stdout) as PlanForCheck,
+  };
 }

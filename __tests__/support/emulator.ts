@@ -2,7 +2,7 @@
  * moto in server mode: one local endpoint for every AWS API the stacks use, on a free loopback
  * port, with its request log in a file. `stop()` ends it; so does the end of this process.
  */
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
@@ -21,6 +21,8 @@ export interface Emulator {
   readonly local: LocalMode;
   /** Creates a Route 53 hosted zone for `name` in the emulator; resolves to its id (Z...). */
   createHostedZone(name: string): Promise<string>;
+  /** One API call with boto3 (`method` in its snake_case name), as the tier's own user; resolves to the response. */
+  call(service: string, method: string, params: Record<string, unknown>, region?: string): Promise<any>;
   /** moto's "action has not been implemented" lines so far (each once): what a timed-out apply waited on. */
   notImplemented(): string[];
   stop(): Promise<void>;
@@ -111,25 +113,30 @@ export async function startEmulator(options: { venv: string; logFile: string }):
     const port = await waitForPort(child, options.logFile, 30_000);
     const endpoint = `http://127.0.0.1:${port}`;
     await waitForHttp(endpoint, 30_000);
+    const call = (service: string, method: string, params: Record<string, unknown>, region = "us-east-1") =>
+      new Promise<any>((resolve, reject) => {
+        const script = [
+          "import boto3, json, sys",
+          "client = boto3.client(sys.argv[1], endpoint_url=sys.argv[2], region_name=sys.argv[3],",
+          `    aws_access_key_id="${EMULATOR_CREDENTIALS.accessKey}", aws_secret_access_key="${EMULATOR_CREDENTIALS.secretKey}")`,
+          "print(json.dumps(getattr(client, sys.argv[4])(**json.loads(sys.stdin.read())), default=str))",
+        ].join("\n");
+        const child = execFile(
+          venvBin("python", options.venv),
+          ["-c", script, service, endpoint, region, method],
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`${service}.${method} failed:\n${stderr}`)) : resolve(JSON.parse(stdout)),
+        );
+        child.stdin?.end(JSON.stringify(params));
+      });
     return {
       endpoint,
       logFile: options.logFile,
       local: { endpoint, s3Endpoint: endpoint, dynamodbEndpoint: endpoint, ...EMULATOR_CREDENTIALS },
+      call,
       createHostedZone: async (name: string) => {
-        const script = [
-          "import boto3, sys",
-          "client = boto3.client('route53', endpoint_url=sys.argv[1], region_name='us-east-1',",
-          "    aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])",
-          "zone = client.create_hosted_zone(Name=sys.argv[4], CallerReference=sys.argv[4])",
-          "print(zone['HostedZone']['Id'].split('/')[-1])",
-        ].join("\n");
-        const result = spawnSync(
-          venvBin("python", options.venv),
-          ["-c", script, endpoint, EMULATOR_CREDENTIALS.accessKey, EMULATOR_CREDENTIALS.secretKey, name],
-          { encoding: "utf8" },
-        );
-        if (result.status !== 0) throw new Error(`creating the hosted zone ${name} failed:\n${result.stderr}`);
-        return result.stdout.trim();
+        const zone = await call("route53", "create_hosted_zone", { Name: name, CallerReference: name });
+        return String(zone.HostedZone.Id).split("/").pop()!;
       },
       notImplemented: () => [
         ...new Set(fs.readFileSync(options.logFile, "utf8").match(/NotImplementedError: .*/g) ?? []),

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../support/emulator";
-import { loadProject, ProjectInput } from "../../src/config";
+import { GhostEnvironmentInput, loadProject, ProjectInput } from "../../src/config";
 import { environmentStackName } from "../../src/app";
 import { PROJECT } from "../../src/config/environments";
 import { EMULATOR_PATCHES, UNDELETABLE_RESOURCES } from "../support/emulator-gaps";
@@ -18,6 +18,7 @@ import { ensurePythonEnv } from "../../tools/python-env";
 import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
 import { DeploymentCallOutcomes, deploymentCalls } from "./deployment-calls";
+import { loseAndRestoreState, StateRestore } from "./state-restore";
 import {
   ApplicableSet,
   applicableSet,
@@ -42,13 +43,18 @@ import {
 jest.setTimeout(15 * 60_000);
 
 const STACKS = stackNames();
+const SHIPPED = loadProject(PROJECT);
+/** The shipped environments' resolved configurations, by stack name. */
+const CONFIGS = new Map(
+  SHIPPED.environments.map((config) => [environmentStackName(SHIPPED.project, config.environment), config]),
+);
 /** Most of an apply is the provider waiting on the API: more parallel requests than cores pays. */
 const PARALLELISM = "-parallelism=16";
 const APPLY_TIMEOUT_MS = 8 * 60_000;
-/** Deletion-protection switches, off in the environment stacks of this tier (see withoutDeletionProtection). */
-const DELETION_PROTECTION = ["deletion_protection", "enable_deletion_protection", "deletion_protection_enabled"];
 /** The bootstrap resources the environment stacks' backend needs: applied first, the rest alongside. */
 const BACKEND_RESOURCES = /^aws_(s3_bucket|dynamodb_table)\./;
+/** The stateful resources preventDestroy guards (the CodeCommit repository is beyond moto: emulator-gaps.ts). */
+const PREVENT_DESTROY = /^aws_(db_instance|ecr_repository|efs_file_system|codecommit_repository)\./;
 /**
  * A deployment call moto allowed and then could not answer: it authorizes before it looks for the
  * action (a refusal is a 403), so its 500 "action has not been implemented" follows an allow.
@@ -95,6 +101,11 @@ class StackRun {
       firstApply?: RegExp;
       /** What else must be done with the applied stack before it is destroyed. */
       beforeDestroy?: () => Promise<unknown>;
+      /**
+       * The stack as the README's teardown deploys it before the destroy (preventDestroy and
+       * deletion protection off): a directory synthesized from that configuration.
+       */
+      teardownDir?: string;
     },
   ) {}
 
@@ -162,10 +173,34 @@ class StackRun {
     return code === 0 ? [] : classifyChanges(plan);
   });
 
-  /** Takes what moto cannot delete out of the state, destroys the -target set; returns what the state still holds. */
-  readonly destroyed = once(async (): Promise<string[]> => {
+  /**
+   * The README's teardown: a plain destroy first (refused at plan time while preventDestroy is on),
+   * then the teardown configuration deployed, what moto cannot delete taken out of the state, and
+   * the -target set destroyed. Returns the refused plan and what the state still holds.
+   */
+  readonly destroyed = once(async (): Promise<{ plainDestroy: TerraformResult; remaining: string[] }> => {
     await Promise.allSettled([this.applied(), this.replanned(), this.options.beforeDestroy?.()]);
     const { set } = await this.planned();
+    const plainDestroy = await this.step("plan of a plain destroy", () =>
+      tf(this.dir, ["plan", "-destroy", "-input=false", "-refresh=false", ...targetArgs(set)]),
+    );
+    const teardown = this.options.teardownDir;
+    // Only the resources the teardown settings change: the rest of such a plan is emulator drift
+    // (the tolerated changes of the re-plan), which moto cannot always apply (UpdateDeploymentGroup).
+    const changed = teardown
+      ? changedResources(this.dir, teardown).filter((address) => set.applied.includes(address))
+      : [];
+    if (changed.length > 0) {
+      fs.copyFileSync(path.join(teardown!, "cdk.tf.json"), path.join(this.dir, "cdk.tf.json"));
+      await this.step(`apply of the teardown settings (${changed.join(", ")})`, () =>
+        tfOk(
+          this.dir,
+          ["apply", "-input=false", "-auto-approve", PARALLELISM, ...changed.map((address) => `-target=${address}`)],
+          `${this.name}: apply of the teardown settings`,
+          { timeoutMs: APPLY_TIMEOUT_MS, hint: this.options.hint },
+        ),
+      );
+    }
     const state = (): Promise<string[]> =>
       tfOk(this.dir, ["state", "list"], `${this.name}: terraform state list`).then((out) =>
         out.split("\n").filter(Boolean),
@@ -190,7 +225,7 @@ class StackRun {
         },
       ),
     );
-    return state();
+    return { plainDestroy, remaining: await state() };
   });
 
   /** Runs one step and prints how long it took. */
@@ -222,6 +257,8 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
   let emulator: Emulator | undefined;
   let perpetualDiff: () => Promise<{ code: number; unexpected: PlannedChange[]; address: string }>;
   let bootstrapDestroy: () => Promise<{ result: TerraformResult; remaining: string[] }>;
+  let stateRestore: () => Promise<StateRestore>;
+  let accountPlans: () => Promise<{ emulatorAccount: string; same: TerraformResult; other: TerraformResult }>;
   /** A deployment's calls under the pipeline's and CodeDeploy's roles, once the stack re-planned. */
   const deployments = new Map<string, () => Promise<DeploymentCallOutcomes>>();
   const runs = new Map<string, StackRun>();
@@ -250,7 +287,13 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     fs.rmSync(bootstrapState, { force: true });
     const project = await withEmulatorZones(emulator);
     const dirs = synthesizeStacks("apply", { local: emulator.local, stateStackStatePath: bootstrapState, project });
-    for (const dir of Object.values(dirs)) requestAccountId(dir);
+    // The README's teardown deploys each environment once more before its destroy.
+    const teardownDirs = synthesizeStacks("apply-teardown", {
+      local: emulator.local,
+      stateStackStatePath: bootstrapState,
+      project: { ...project, environments: project.environments.map(teardownSettings) },
+    });
+    for (const dir of [...Object.values(dirs), ...Object.values(teardownDirs)]) requestAccountId(dir);
     const bootstrap = new StackRun(STACKS.bootstrap, dirs[STACKS.bootstrap], {
       bootstrap: true,
       hint,
@@ -260,12 +303,12 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     const resolved = loadProject(project);
     for (const config of resolved.environments) {
       const name = environmentStackName(resolved.project, config.environment);
-      withoutDeletionProtection(name, dirs[name]);
       const stack = new StackRun(name, dirs[name], {
         bootstrap: false,
         hint,
         after: bootstrap.firstApplied,
         beforeDestroy: () => deployments.get(name)!(),
+        teardownDir: teardownDirs[name],
       });
       runs.set(name, stack);
       // After the re-plan: the calls move traffic and register a task definition revision.
@@ -273,6 +316,8 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         name,
         once(async () => {
           await stack.replanned().catch(() => undefined);
+          // The restore scenario compares its plan with the re-plan's: it runs before anything moves.
+          if (name === STACKS.environments[0]) await stateRestore().catch(() => undefined);
           const [{ outputs, resources }, { plan }] = await Promise.all([stack.applied(), stack.planned()]);
           const region = readStack(stack.dir).provider.aws[0].region;
           const applied = { environment: config.environment, region, outputs, resources, plan };
@@ -280,6 +325,11 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         }),
       );
     }
+    const first = run(STACKS.environments[0]);
+    stateRestore = once(async () => {
+      await first.replanned().catch(() => undefined);
+      return loseAndRestoreState(emulator!, first.dir, (await first.planned()).set);
+    });
     // Every stack goes through its life in parallel with the others; the tests await each step.
     // prevent_destroy fails the destroy plan before anything is deleted: no need to wait for the
     // environment stacks (whose own destroys then show the bucket and the table still serve them).
@@ -308,6 +358,13 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       replanWithPerpetualDiff(dirs[STACKS.environments[0]], run(STACKS.environments[0]).planned),
     );
     perpetualDiff().catch(() => undefined);
+    const emulatorAccount = (await emulator.call("sts", "get_caller_identity", {})).Account as string;
+    accountPlans = once(async () => ({
+      emulatorAccount,
+      same: await planInAccount(emulator!, project, emulatorAccount),
+      other: await planInAccount(emulator!, project, "111122223333"),
+    }));
+    accountPlans().catch(() => undefined);
     process.stdout.write(
       `end-to-end: moto at ${emulator.endpoint} (log ${emulator.logFile}), set up in ${Date.now() - started} ms\n`,
     );
@@ -530,11 +587,77 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expectNoUnexpectedChanges(name, await run(name).replanned());
       });
 
-      it("destroys everything it applied", async () => {
-        expect(await run(name).destroyed()).toEqual([]);
+      it("refuses a plain terraform destroy at plan time while preventDestroy is on, naming the file system, the database and the image repository", async () => {
+        const { plainDestroy } = await run(name).destroyed();
+        const { set } = await run(name).planned();
+        const guarded = set.applied.filter((address) => PREVENT_DESTROY.test(address));
+        if (!CONFIGS.get(name)!.preventDestroy) {
+          expect(plainDestroy.code).toBe(0);
+          return;
+        }
+        expect(plainDestroy.code).toBe(1);
+        const refused = [...plainDestroy.stderr.matchAll(/Resource (\S+) has\s+lifecycle\.prevent_destroy set/g)].map(
+          (m) => m[1],
+        );
+        expect(refused.sort()).toEqual(guarded.sort());
+        expect(guarded.map((address) => address.split(".")[0]).sort()).toEqual([
+          "aws_db_instance",
+          "aws_ecr_repository",
+          "aws_efs_file_system",
+        ]);
+      });
+
+      it("tears down as the README says, destroying everything it applied", async () => {
+        expect((await run(name).destroyed()).remaining).toEqual([]);
+      });
+
+      it("leaves the database's final snapshot and its automated backups after the teardown", async () => {
+        await run(name).destroyed();
+        const { resources } = await run(name).applied();
+        const [database] = ofType(resources, "aws_db_instance");
+        const region = database.values.arn.split(":")[3];
+        const { DBSnapshots } = await emulator!.call("rds", "describe_db_snapshots", {}, region);
+        const snapshot = DBSnapshots.find(
+          (s: { DBSnapshotIdentifier: string }) => s.DBSnapshotIdentifier === database.values.final_snapshot_identifier,
+        );
+        expect(snapshot).toMatchObject({ DBInstanceIdentifier: database.values.identifier, SnapshotType: "manual" });
+        const { DBInstanceAutomatedBackups } = await emulator!.call(
+          "rds",
+          "describe_db_instance_automated_backups",
+          { DBInstanceIdentifier: database.values.identifier },
+          region,
+        );
+        expect(DBInstanceAutomatedBackups.map((b: { Status: string }) => b.Status)).toEqual(["retained"]);
       });
     });
   }
+
+  describe(`state lost and restored (${STACKS.environments[0]}, README: Recovery)`, () => {
+    it("plans to create the whole stack again once the state object and its digest are deleted", async () => {
+      const { createdWithoutState } = await stateRestore();
+      const { set } = await run(STACKS.environments[0]).planned();
+      expect(createdWithoutState).toBe(set.applied.length);
+    });
+
+    it("restores the lost version from the versioned bucket, with its digest, and plans no changes again", async () => {
+      const { lostVersionId, restoredVersionId, changesAfterRestore } = await stateRestore();
+      expect(restoredVersionId).toBe(lostVersionId);
+      expectNoUnexpectedChanges(STACKS.environments[0], changesAfterRestore);
+    });
+  });
+
+  describe("the environment's account (account.id)", () => {
+    it("plans in the account it names", async () => {
+      const { same } = await accountPlans();
+      expect({ code: same.code, stderr: same.stderr }).toEqual({ code: 2, stderr: "" });
+    });
+
+    it("refuses to plan with credentials of any other account, before reading or changing anything", async () => {
+      const { other, emulatorAccount } = await accountPlans();
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain(`AWS account ID not allowed: ${emulatorAccount}`);
+    });
+  });
 
   describe("the idempotence check can fail", () => {
     it("flags a perpetual diff (a tag set to timestamp()) in a copy of an environment stack", async () => {
@@ -546,6 +669,31 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
     });
   });
 });
+
+/**
+ * The first shipped environment with `account.id` set, synthesized in local mode against the
+ * emulator and planned (no backend, one resource: the provider's account check comes first).
+ */
+async function planInAccount(emulator: Emulator, project: ProjectInput, id: string): Promise<TerraformResult> {
+  const [first] = project.environments;
+  const dirs = synthesizeStacks(`apply-account-${id}`, {
+    local: emulator.local,
+    project: { ...project, environments: [{ ...first, account: { id } }] },
+  });
+  const name = Object.keys(dirs).find((stack) => stack !== STACKS.bootstrap)!;
+  const json = readStack(dirs[name]);
+  delete json.terraform.backend;
+  const dir = writeStackCopy(`${dirs[name]}-plan`, json);
+  await tfOk(dir, ["init", "-input=false"], `init of ${name} in account ${id}`);
+  const [repository] = Object.keys(json.resource.aws_ecr_repository);
+  return tf(dir, [
+    "plan",
+    "-input=false",
+    "-refresh=false",
+    "-detailed-exitcode",
+    `-target=aws_ecr_repository.${repository}`,
+  ]);
+}
 
 /**
  * A copy of an environment stack (its own local state) whose ECR repository gets a tag that
@@ -584,26 +732,24 @@ function expectNoUnexpectedChanges(stack: string, changes: ReturnType<typeof cla
     throw new Error(`${stack}: the second plan still has changes (a perpetual diff):\n${describeChanges(unexpected)}`);
 }
 
-/**
- * Test-only: deletion protection off in an environment stack before anything is applied. The
- * flags themselves are checked by the unit tests and by checkov on the real plans; turning them
- * off in moto with an extra apply before destroy would cost about 95 s (the provider's RDS
- * modify waiter), a tenth of the test budget.
- */
-function withoutDeletionProtection(stack: string, dir: string): void {
-  const json = readStack(dir);
-  const turnedOff: string[] = [];
-  for (const [type, resources] of Object.entries<Record<string, Record<string, unknown>>>(json.resource)) {
-    for (const [name, config] of Object.entries(resources)) {
-      for (const key of DELETION_PROTECTION.filter((switchName) => config[switchName] === true)) {
-        config[key] = false;
-        turnedOff.push(`${type}.${name}.${key}`);
-      }
-    }
-  }
-  if (turnedOff.length === 0) return;
-  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
-  process.stdout.write(`${stack}: deletion protection off for this tier: ${turnedOff.join(", ")}\n`);
+/** The README's teardown settings (step 2): preventDestroy and deletion protection off. */
+function teardownSettings(environment: GhostEnvironmentInput): GhostEnvironmentInput {
+  return {
+    ...environment,
+    preventDestroy: false,
+    database: { ...environment.database, deletionProtection: false },
+    loadBalancer: { ...environment.loadBalancer, deletionProtection: false },
+  };
+}
+
+/** Addresses of the resources whose configuration differs between two synthesized stack directories. */
+function changedResources(before: string, after: string): string[] {
+  const [old, next] = [readStack(before).resource, readStack(after).resource];
+  return Object.entries<Record<string, unknown>>(next).flatMap(([type, resources]) =>
+    Object.entries(resources)
+      .filter(([name, config]) => JSON.stringify(config) !== JSON.stringify(old[type]?.[name]))
+      .map(([name]) => `${type}.${name}`),
+  );
 }
 
 /**

@@ -6,6 +6,8 @@ import { RegistryConfig } from "../config";
 export interface RegistryProps {
   /** The environment's `registry` section: name, tag mutability, images kept. */
   readonly config: RegistryConfig;
+  /** Terraform refuses to destroy or replace the repository (the config's `preventDestroy`). */
+  readonly preventDestroy: boolean;
   /**
    * Customer-managed KMS key ARN for the images.
    * @default undefined (the AWS-managed ECR key; encryption type is KMS either way)
@@ -30,6 +32,7 @@ export class Registry extends Construct {
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
       forceDelete: false, // a destroy must never take the images with it
+      lifecycle: { preventDestroy: props.preventDestroy },
     });
 
     new EcrLifecyclePolicy(this, "lifecycle-policy", {

@@ -32,6 +32,8 @@ export interface PipelineSourceProps {
    * repository instead), the branch, the artifact bucket and its expiry.
    */
   readonly config: PipelinesConfig;
+  /** Terraform refuses to destroy or replace the CodeCommit repository (the config's `preventDestroy`). */
+  readonly preventDestroy: boolean;
 }
 
 /** What a pipeline needs to start its source action. */
@@ -93,6 +95,7 @@ export class PipelineSource extends Construct {
         repositoryName: config.repositoryName,
         description: `Ghost site (${prefix}): Dockerfile, buildspec, appspec and task definition template`,
         defaultBranch: config.branch,
+        lifecycle: { preventDestroy: props.preventDestroy },
       });
       this.repositoryName = this.repository.repositoryName;
       this.cloneUrlHttp = this.repository.cloneUrlHttp;

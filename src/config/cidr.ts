@@ -39,20 +39,30 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 }
 
 /**
- * Cuts `vpcCidr` into `2 * azCount` equal blocks: the first `azCount` are the public subnets,
- * the next `azCount` the private ones. Returns undefined when the VPC is too small for /28s.
+ * The derived layout's slots: the VPC cut into eight equal blocks, zone i (in the order given)
+ * taking public block PUBLIC[i] and private block PRIVATE[i]. A zone's blocks never depend on how
+ * many zones there are, so adding a zone leaves every existing subnet (and what lives in it) in
+ * place; the first three are where the three-zone layout always put them.
+ */
+const SUBNET_SLOTS = { public: [0, 1, 2, 6], private: [3, 4, 5, 7] } as const;
+const SLOT_BITS = 3; // eight blocks
+/** The most zones the derived layout holds; more need explicit subnet CIDRs. */
+export const MAX_DERIVED_AZS = SUBNET_SLOTS.public.length;
+
+/**
+ * Public and private subnet CIDRs for `azCount` zones in `vpcCidr` (see SUBNET_SLOTS). Returns
+ * undefined for more than MAX_DERIVED_AZS zones or a VPC too small for /28 subnets (/25 or larger).
  */
 export function deriveSubnetCidrs(
   vpcCidr: string,
   azCount: number,
 ): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } | undefined {
   const vpc = parseCidr(vpcCidr);
-  if (!vpc || azCount < 1) return undefined;
-  const newBits = Math.ceil(Math.log2(2 * azCount));
-  const prefix = vpc.prefix + newBits;
-  if (prefix > 28) return undefined; // the smallest subnet AWS allows
-  const blocks = Array.from({ length: 2 * azCount }, (_, index) =>
-    formatCidr({ network: vpc.network + index * 2 ** (32 - prefix), prefix }),
-  );
-  return { publicSubnetCidrs: blocks.slice(0, azCount), privateSubnetCidrs: blocks.slice(azCount) };
+  const prefix = (vpc?.prefix ?? 0) + SLOT_BITS;
+  if (!vpc || azCount < 1 || azCount > MAX_DERIVED_AZS || prefix > 28) return undefined; // /28: AWS's smallest
+  const block = (slot: number) => formatCidr({ network: vpc.network + slot * 2 ** (32 - prefix), prefix });
+  return {
+    publicSubnetCidrs: SUBNET_SLOTS.public.slice(0, azCount).map(block),
+    privateSubnetCidrs: SUBNET_SLOTS.private.slice(0, azCount).map(block),
+  };
 }

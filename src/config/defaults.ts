@@ -6,7 +6,7 @@ import { z } from "zod";
 import { deriveSubnetCidrs } from "./cidr";
 import { environmentSchema, projectSchema } from "./schema";
 import { GhostConfig, GhostEnvironmentInput, MailConfig, ProjectConfig, ProjectInput } from "./types";
-import { domainOf, namePrefix, SMTP_PORTS } from "./vocabulary";
+import { domainOf, isProduction, namePrefix, SMTP_PORTS } from "./vocabulary";
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;
 type ParsedProject = z.output<typeof projectSchema>;
@@ -20,6 +20,7 @@ export function deriveEnvironment(parsed: ParsedEnvironment, project: string): G
   return {
     ...config,
     availabilityZones,
+    preventDestroy: parsed.preventDestroy ?? isProduction(parsed),
     network: {
       ...parsed.network,
       publicSubnetCidrs: parsed.network.publicSubnetCidrs ?? derived?.publicSubnetCidrs ?? [],

@@ -144,7 +144,10 @@ const network = section({
       ),
     ),
     "Public subnet CIDRs, one per AZ, in AZ order: inside the VPC, no overlaps, /28 or larger.",
-    { derived: "derived: the VPC CIDR cut into 2 x AZ-count equal blocks, the first half public" },
+    {
+      derived:
+        "derived: the VPC CIDR cut into 8 equal blocks; zones 1-4 get blocks 0, 1, 2, 6 (up to 4 zones; adding one moves none)",
+    },
   ),
   privateSubnetCidrs: optional(
     z.array(
@@ -154,7 +157,7 @@ const network = section({
       ),
     ),
     "Private subnet CIDRs, one per AZ, in AZ order (same rules).",
-    { derived: "derived: the second half" },
+    { derived: "derived: blocks 3, 4, 5, 7 of the same 8" },
   ),
   natGateways: withDefault(
     oneOf(NAT_GATEWAY_MODES),
@@ -299,7 +302,7 @@ const database = section({
   deletionProtection: withDefault(
     flag(),
     false,
-    "RDS deletion protection; when on, a final snapshot is taken on deletion.",
+    "RDS deletion protection (a final snapshot `<project>-<environment>-final` is taken whenever the instance is deleted, and its automated backups are kept).",
     "true in prod",
   ),
   backupRetentionDays: withDefault(whole(1, 35), 7, "Automated backup retention, days (1 to 35)."),
@@ -549,6 +552,22 @@ const mail = section({
   ),
 });
 
+/** An IAM role ARN: arn:aws:iam::<account>:role/<path/><name>. */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+const account = section({
+  id: optional(
+    matching(/^\d{12}$/, "must be a 12-digit AWS account id"),
+    "AWS account of the environment: Terraform refuses to plan or apply it with credentials of any other account (the provider's `allowed_account_ids`).",
+    { derived: "any account (no check)" },
+  ),
+  deployRoleArn: optional(
+    matching(IAM_ROLE_ARN, "must be an IAM role ARN: arn:aws:iam::<account>:role/<name>"),
+    "IAM role Terraform assumes to manage the environment (the provider's `assume_role`), typically a deploy role in the environment's own account; the state stays where the caller's credentials reach it.",
+    { derived: "none: the caller's own credentials" },
+  ),
+});
+
 const edge = section({
   dns: optional(
     z.strictObject({
@@ -624,6 +643,12 @@ export const environmentSchema = z.strictObject({
     { derived: "[`${region}a`, `${region}b`, `${region}c`]" },
   ),
   tags,
+  account,
+  preventDestroy: optional(
+    flag(),
+    "Terraform refuses to destroy or replace the stateful resources (EFS file system, RDS instance, ECR repository, CodeCommit repository): a destroy, or a change that would replace one, fails at plan time (`prevent_destroy`).",
+    { derived: "true in production (deletion protection on the database or the load balancer)" },
+  ),
   network,
   loadBalancer,
   storage,

@@ -50,6 +50,7 @@ export type PipelinesConfig = Parsed["pipelines"] & {
 export type AlertsConfig = Parsed["alerts"];
 export type LogsConfig = Parsed["logs"];
 export type EdgeConfig = Parsed["edge"];
+export type AccountConfig = Parsed["account"];
 type ParsedMail = Parsed["mail"];
 export type SmtpConfig = NonNullable<ParsedMail["smtp"]> & { readonly security: SmtpSecurity };
 export type MailgunConfig = NonNullable<ParsedMail["mailgun"]>;
@@ -64,9 +65,10 @@ export type MailConfig = Omit<ParsedMail, "mode" | "ses" | "smtp"> & {
 /** One environment, fully resolved: every default applied, derived ones included. */
 export interface GhostConfig extends Omit<
   Parsed,
-  "project" | "availabilityZones" | "network" | "registry" | "pipelines" | "mail"
+  "project" | "availabilityZones" | "preventDestroy" | "network" | "registry" | "pipelines" | "mail"
 > {
   readonly project: string;
+  readonly preventDestroy: boolean;
   readonly availabilityZones: string[];
   readonly network: NetworkConfig;
   readonly registry: RegistryConfig;

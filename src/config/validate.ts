@@ -5,9 +5,9 @@
  * is allowed.
  */
 import { z } from "zod";
-import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
-import { FARGATE_SIZES } from "./schema";
-import { domainOf, SMTP_PORTS } from "./vocabulary";
+import { cidrContains, cidrsOverlap, MAX_DERIVED_AZS, parseCidr } from "./cidr";
+import { FARGATE_SIZES, IAM_ROLE_ARN } from "./schema";
+import { domainOf, isProduction, SMTP_PORTS } from "./vocabulary";
 import { GhostConfig, ProjectConfig } from "./types";
 
 export class ConfigError extends Error {
@@ -93,7 +93,7 @@ function validateNetwork(config: GhostConfig, problems: Problems): void {
       list.length === availabilityZones.length,
       `network.${kind}`,
       list,
-      `must list one CIDR per availability zone (${availabilityZones.length})`,
+      `must list one CIDR per availability zone (${availabilityZones.length}); they are derived only for up to ${MAX_DERIVED_AZS} zones in a VPC of /25 or larger`,
     );
     list.forEach((text, index) => {
       const field = `network.${kind}[${index}]`;
@@ -186,9 +186,15 @@ function validateAlerts(config: GhostConfig, problems: Problems): void {
   );
 }
 
-/** Production is the environment whose data is protected: deletion protection on the database or the ALB. */
-export function isProduction(config: GhostConfig): boolean {
-  return config.database.deletionProtection || config.loadBalancer.deletionProtection;
+function validateAccount(config: GhostConfig, problems: Problems): void {
+  const { id, deployRoleArn } = config.account;
+  const roleAccount = deployRoleArn && IAM_ROLE_ARN.exec(deployRoleArn)?.[1];
+  problems.check(
+    !id || !roleAccount || roleAccount === id,
+    "account.deployRoleArn",
+    deployRoleArn,
+    `must be a role of the environment's account ${id} (account.id)`,
+  );
 }
 
 function validateEdge(config: GhostConfig, problems: Problems): void {
@@ -296,6 +302,7 @@ export function environmentProblems(config: GhostConfig): string[] {
   validateAlerts(config, problems);
   validateMail(config, problems);
   validateEdge(config, problems);
+  validateAccount(config, problems);
   return problems.list;
 }
 

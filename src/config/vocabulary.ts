@@ -151,3 +151,11 @@ export function isPlaceholderDomain(domain: string): boolean {
 export function namePrefix(config: { project: string; environment: string }): string {
   return `${config.project}-${config.environment}`;
 }
+
+/** Production is the environment whose data is protected: deletion protection on the database or the ALB. */
+export function isProduction(config: {
+  readonly database: { readonly deletionProtection: boolean };
+  readonly loadBalancer: { readonly deletionProtection: boolean };
+}): boolean {
+  return config.database.deletionProtection || config.loadBalancer.deletionProtection;
+}

@@ -17,8 +17,8 @@ export interface DatabaseProps {
   readonly securityGroupId: string;
   /** The environment's `database` section. */
   readonly config: DatabaseConfig;
-  /** Take a final snapshot `${namePrefix}-final` when the instance is destroyed. */
-  readonly finalSnapshot: boolean;
+  /** Terraform refuses to destroy or replace the instance (the config's `preventDestroy`). */
+  readonly preventDestroy: boolean;
   /** Retention and key of the exported MySQL logs. */
   readonly logs: LogSettings;
 }
@@ -46,7 +46,7 @@ export class Database extends Construct {
     super(scope, id);
     if (props.subnetIds.length < 2) throw new Error("Database: RDS needs subnets in at least two AZs");
     const identifier = `${props.namePrefix}-ghost`;
-    const { config, finalSnapshot } = props;
+    const { config } = props;
     const engineVersion = config.engineVersion;
     this.databaseName = config.databaseName;
     this.username = config.username;
@@ -101,8 +101,12 @@ export class Database extends Construct {
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: LOG_EXPORTS,
-      skipFinalSnapshot: !finalSnapshot,
-      finalSnapshotIdentifier: finalSnapshot ? `${props.namePrefix}-final` : undefined,
+      // Whatever deletes the instance (a destroy, a replacement) leaves a snapshot and the
+      // automated backups behind, with or without deletion protection.
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.namePrefix}-final`,
+      deleteAutomatedBackups: false,
+      lifecycle: { preventDestroy: props.preventDestroy },
       dependsOn: logGroups,
     });
 

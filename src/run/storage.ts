@@ -18,6 +18,8 @@ export interface StorageProps {
   readonly taskRoleArn: string;
   /** The environment's `storage` section: performance and throughput modes, Infrequent Access transition. */
   readonly config: StorageConfig;
+  /** Terraform refuses to destroy or replace the file system (the config's `preventDestroy`). */
+  readonly preventDestroy: boolean;
   /** Customer-managed KMS key ARN for encryption at rest. @default undefined (the AWS-managed `aws/elasticfilesystem` key; encryption is always on) */
   readonly kmsKeyArn?: string;
 }
@@ -52,6 +54,7 @@ export class Storage extends Construct {
       lifecyclePolicy: [{ transitionToIa: props.config.transitionToIa }],
       // The EFS console lists file systems by their Name tag.
       tags: { Name: name },
+      lifecycle: { preventDestroy: props.preventDestroy },
     });
     this.fileSystemId = this.fileSystem.id;
     this.fileSystemArn = this.fileSystem.arn;

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AccountConfig } from "../config";
 import { LocalMode, providerEndpoints } from "./local-mode";
 
 export interface GhostAwsProviderProps {
@@ -12,20 +13,33 @@ export interface GhostAwsProviderProps {
   readonly tags: Record<string, string>;
   /** Local endpoints and dummy credentials. @default undefined (real AWS) */
   readonly local?: LocalMode;
+  /**
+   * The environment's `account` section: the only account Terraform may act in, and the role it
+   * assumes there (`sessionName` names its sessions in CloudTrail). @default undefined (no check, own credentials)
+   */
+  readonly account?: AccountConfig & { readonly sessionName: string };
 }
 
-/** The AWS provider as every stack here configures it: region, default tags, optional local mode. */
+/**
+ * The AWS provider as every stack here configures it: region, default tags, the account check and
+ * deploy role, optional local mode. In local mode the emulator is one account reached with dummy
+ * credentials: the account is still checked (so the provider asks the emulator for it), no role is assumed.
+ */
 export function ghostAwsProvider(scope: Construct, props: GhostAwsProviderProps): AwsProvider {
-  const local = props.local;
+  const { local, account } = props;
+  const accountId = account?.id;
+  const roleArn = local ? undefined : account?.deployRoleArn;
   return new AwsProvider(scope, props.id ?? "aws", {
     alias: props.alias,
     region: props.region,
     defaultTags: [{ tags: props.tags }],
+    allowedAccountIds: accountId ? [accountId] : undefined,
+    assumeRole: roleArn ? [{ roleArn, sessionName: account!.sessionName }] : undefined,
     ...(local && {
       accessKey: local.accessKey,
       secretKey: local.secretKey,
       skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
+      skipRequestingAccountId: !accountId,
       skipMetadataApiCheck: "true",
       skipRegionValidation: true,
       s3UsePathStyle: true,

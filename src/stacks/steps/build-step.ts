@@ -20,7 +20,11 @@ export function buildLens(stack: TerraformStack, base: Foundation, run: RunLens)
   const { config, prefix, logs, roles } = base;
   const p = config.pipelines;
   const { registry, loadBalancer, service } = run;
-  const source = new PipelineSource(stack, "pipeline-source", { namePrefix: prefix, config: p });
+  const source = new PipelineSource(stack, "pipeline-source", {
+    namePrefix: prefix,
+    config: p,
+    preventDestroy: config.preventDestroy,
+  });
   const buildPipeline = new BuildPipeline(stack, "build-pipeline", {
     namePrefix: prefix,
     source,

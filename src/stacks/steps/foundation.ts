@@ -33,9 +33,10 @@ export function foundation(
   const prefix = namePrefix(config);
   const tags = { Project: config.project, Environment: config.environment, ManagedBy: "cdktf", ...config.tags };
   ghostS3Backend(stack, { project: config.project, environment: config.environment, state: props.state, local });
-  ghostAwsProvider(stack, { region: config.region, tags, local });
+  const account = { ...config.account, sessionName: `${prefix}-terraform` };
+  ghostAwsProvider(stack, { region: config.region, tags, local, account });
   const usEast1 = config.edge.cloudFront.enabled
-    ? ghostAwsProvider(stack, { id: "aws-us-east-1", alias: "us-east-1", region: "us-east-1", tags, local })
+    ? ghostAwsProvider(stack, { id: "aws-us-east-1", alias: "us-east-1", region: "us-east-1", tags, local, account })
     : undefined;
 
   const roles = new TaskRoles(stack, "task-roles", { namePrefix: prefix });

@@ -67,6 +67,7 @@ export function runLens(stack: TerraformStack, base: Foundation): RunLens {
     securityGroupId: securityGroups.efsSecurityGroupId,
     taskRoleArn: roles.taskRoleArn,
     config: config.storage,
+    preventDestroy: config.preventDestroy,
   });
   const database = useMysql
     ? new Database(stack, "database", {
@@ -74,11 +75,11 @@ export function runLens(stack: TerraformStack, base: Foundation): RunLens {
         subnetIds: network.privateSubnetIds,
         securityGroupId: securityGroups.databaseSecurityGroupId!,
         config: config.database,
-        finalSnapshot: config.database.deletionProtection,
+        preventDestroy: config.preventDestroy,
         logs,
       })
     : undefined;
-  const registry = new Registry(stack, "registry", { config: config.registry });
+  const registry = new Registry(stack, "registry", { config: config.registry, preventDestroy: config.preventDestroy });
 
   const { service, siteUrl } = ghostService(stack, base, { network, securityGroups, loadBalancer, storage, database });
   return { network, securityGroups, loadBalancer, storage, database, registry, service, siteUrl };

@@ -1,0 +1,73 @@
+/**
+ * npm run deploy -- <environment> [--allow-replace]
+ *
+ * The documented way to deploy an environment: synth, `terraform init`, a plan saved to a file
+ * (waiting up to 10 minutes for the state lock), the plan check (it refuses a plan that would
+ * replace or destroy a stateful resource unless --allow-replace confirms it), then the apply of
+ * exactly that plan. Ctrl-C, SIGTERM and a CI cancel stop Terraform gracefully: it finishes the
+ * calls in flight, saves the state and releases the lock (tools/graceful.ts).
+ */
+import { execFileSync } from "child_process";
+import { App } from "cdktf";
+import * as path from "path";
+import { environmentStackName, synthesizeOrExit } from "../src/app";
+import { loadProject } from "../src/config";
+import { runGracefully } from "../tools/graceful";
+import { checkPlan } from "../tools/plan-check";
+
+export const USAGE = "usage: npm run deploy -- <environment> [--allow-replace]";
+const LOCK_TIMEOUT = "-lock-timeout=10m";
+
+export function parseDeployArgs(argv: string[]): { environment: string; allowReplace: boolean } {
+  const flags = argv.filter((arg) => arg.startsWith("--"));
+  const names = argv.filter((arg) => !arg.startsWith("--"));
+  const unknown = flags.filter((flag) => flag !== "--allow-replace");
+  if (unknown.length > 0 || names.length !== 1) throw new Error(`${USAGE}\n(got: ${argv.join(" ") || "nothing"})`);
+  return { environment: names[0], allowReplace: flags.includes("--allow-replace") };
+}
+
+const say = (line: string) => process.stdout.write(`==> ${line}\n`);
+
+async function terraform(dir: string, args: string[]): Promise<void> {
+  const { code, interruptedBy } = await runGracefully("terraform", [...args, "-input=false"], { cwd: dir });
+  if (interruptedBy) {
+    say(
+      `interrupted by ${interruptedBy}: Terraform stopped after saving its state; run the same deploy again to finish`,
+    );
+    process.exit(130);
+  }
+  if (code !== 0) throw new Error(`terraform ${args[0]} failed (exit ${code})`);
+}
+
+async function main(): Promise<void> {
+  const { environment, allowReplace } = parseDeployArgs(process.argv.slice(2));
+  const project = loadProject();
+  if (!project.environments.some((config) => config.environment === environment)) {
+    const known = project.environments.map((config) => config.environment).join(", ");
+    throw new Error(`unknown environment "${environment}" (declared: ${known})`);
+  }
+  const stack = environmentStackName(project.project, environment);
+  const outdir = path.resolve("cdktf.out");
+  say(`synthesizing into ${outdir}`);
+  const app = new App({ outdir });
+  synthesizeOrExit(app);
+  const dir = path.join(outdir, "stacks", stack);
+  say(`${stack}: terraform init`);
+  await terraform(dir, ["init"]);
+  say(`${stack}: terraform plan`);
+  await terraform(dir, ["plan", LOCK_TIMEOUT, "-out=tfplan"]);
+  const plan = JSON.parse(execFileSync("terraform", ["show", "-json", "tfplan"], { cwd: dir, encoding: "utf8" }));
+  const { ok, report } = checkPlan(stack, plan, allowReplace);
+  say(report);
+  if (!ok) process.exit(1);
+  say(`${stack}: terraform apply of that plan`);
+  await terraform(dir, ["apply", LOCK_TIMEOUT, "tfplan"]);
+  say(`${stack}: deployed`);
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`deploy failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}

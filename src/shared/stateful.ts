@@ -1,0 +1,14 @@
+/**
+ * The resource types that hold data a replacement or a destroy would lose, and what each holds:
+ * the deploy commands' plan check lists every planned change that deletes one of them.
+ */
+export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
+  aws_efs_file_system: "Ghost's content (images, themes, uploads)",
+  aws_db_instance: "Ghost's database",
+  aws_ecr_repository: "the built Ghost images",
+  aws_codecommit_repository: "the Ghost repository and its history",
+  aws_s3_bucket: "its objects (state, pipeline artifacts, access logs)",
+  aws_dynamodb_table: "the state locks and digests",
+  aws_kms_key: "the key to what it encrypted (unreadable once the key is gone)",
+  aws_cloudwatch_log_group: "the log history",
+};
