@@ -19,6 +19,7 @@ import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
 import { DeploymentCallOutcomes, deploymentCalls } from "./deployment-calls";
 import { loseAndRestoreState, StateRestore } from "./state-restore";
+import { checkPlan, PlanForCheck } from "../../tools/plan-check";
 import {
   ApplicableSet,
   applicableSet,
@@ -258,6 +259,8 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
   let perpetualDiff: () => Promise<{ code: number; unexpected: PlannedChange[]; address: string }>;
   let bootstrapDestroy: () => Promise<{ result: TerraformResult; remaining: string[] }>;
   let stateRestore: () => Promise<StateRestore>;
+  /** A plan of each applied environment with settings whose change replaces its file system and database. */
+  const replacements = new Map<string, () => Promise<TerraformResult & { plan?: PlanForCheck }>>();
   let accountPlans: () => Promise<{ emulatorAccount: string; same: TerraformResult; other: TerraformResult }>;
   /** A deployment's calls under the pipeline's and CodeDeploy's roles, once the stack re-planned. */
   const deployments = new Map<string, () => Promise<DeploymentCallOutcomes>>();
@@ -311,6 +314,19 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         teardownDir: teardownDirs[name],
       });
       runs.set(name, stack);
+      replacements.set(
+        name,
+        once(async () => {
+          await stack.replanned().catch(() => undefined);
+          const variant = {
+            ...project,
+            environments: project.environments.map((e) =>
+              e.environment === config.environment ? replacingChange(e) : e,
+            ),
+          };
+          return planVariant(emulator!, stack.dir, variant, name, (await stack.planned()).set);
+        }),
+      );
       // After the re-plan: the calls move traffic and register a task definition revision.
       deployments.set(
         name,
@@ -318,6 +334,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
           await stack.replanned().catch(() => undefined);
           // The restore scenario compares its plan with the re-plan's: it runs before anything moves.
           if (name === STACKS.environments[0]) await stateRestore().catch(() => undefined);
+          await replacements.get(name)!().catch(() => undefined);
           const [{ outputs, resources }, { plan }] = await Promise.all([stack.applied(), stack.planned()]);
           const region = readStack(stack.dir).provider.aws[0].region;
           const applied = { environment: config.environment, region, outputs, resources, plan };
@@ -587,6 +604,28 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expectNoUnexpectedChanges(name, await run(name).replanned());
       });
 
+      it("shows a setting change that would replace the file system and the database, and refuses it (plan check, or prevent_destroy in production)", async () => {
+        const result = await replacements.get(name)!();
+        if (CONFIGS.get(name)!.preventDestroy) {
+          expect(result.code).toBe(1);
+          const refused = [...result.stderr.matchAll(/Resource (\S+) has\s+lifecycle\.prevent_destroy set/g)].map(
+            (m) => m[1].split(".")[0],
+          );
+          expect(refused.sort()).toEqual(["aws_db_instance", "aws_efs_file_system"]);
+          return;
+        }
+        expect(result.code).toBe(2);
+        const verdict = checkPlan(name, result.plan!, false);
+        process.stdout.write(`${verdict.report}\n`);
+        expect(verdict.ok).toBe(false);
+        expect(verdict.changes.map((c) => [c.address.split(".")[0], c.action, c.because])).toEqual(
+          expect.arrayContaining([
+            ["aws_efs_file_system", "replace", ["performance_mode"]],
+            ["aws_db_instance", "replace", ["username"]],
+          ]),
+        );
+      });
+
       it("refuses a plain terraform destroy at plan time while preventDestroy is on, naming the file system, the database and the image repository", async () => {
         const { plainDestroy } = await run(name).destroyed();
         const { set } = await run(name).planned();
@@ -730,6 +769,43 @@ function expectNoUnexpectedChanges(stack: string, changes: ReturnType<typeof cla
   const unexpected = changes.filter((change) => !change.toleratedBecause);
   if (unexpected.length)
     throw new Error(`${stack}: the second plan still has changes (a perpetual diff):\n${describeChanges(unexpected)}`);
+}
+
+/** Settings whose change replaces the file system and the database (README: Recovery). */
+function replacingChange(environment: GhostEnvironmentInput): GhostEnvironmentInput {
+  return {
+    ...environment,
+    storage: { ...environment.storage, performanceMode: "maxIO", throughputMode: "bursting" },
+    database: { ...environment.database, username: "ghost_renamed" },
+  };
+}
+
+/**
+ * A plan of `variant`'s version of an applied stack, against that stack's state (its backend,
+ * read without the lock: it changes nothing), in a copy beside it.
+ */
+async function planVariant(
+  emulator: Emulator,
+  stackDir: string,
+  variant: ProjectInput,
+  name: string,
+  set: ApplicableSet,
+): Promise<TerraformResult & { plan?: PlanForCheck }> {
+  const dirs = synthesizeStacks(`apply-variant-${name}`, { local: emulator.local, project: variant });
+  requestAccountId(dirs[name]);
+  const dir = writeStackCopy(`${stackDir}-variant`, readStack(dirs[name]));
+  await tfOk(dir, ["init", "-input=false"], `${name}: init of the variant`);
+  const result = await tf(dir, [
+    "plan",
+    "-input=false",
+    "-lock=false",
+    "-detailed-exitcode",
+    "-out=variant",
+    ...targetArgs(set),
+  ]);
+  if (result.code !== 2) return result;
+  const shown = await tfOk(dir, ["show", "-json", "variant"], `${name}: show of the variant plan`);
+  return { ...result, plan: JSON.parse(shown) as PlanForCheck };
 }
 
 /** The README's teardown settings (step 2): preventDestroy and deletion protection off. */
