@@ -72,6 +72,23 @@ describe("README configuration reference", () => {
     expect(rows.environment.map((row) => row.field).sort()).toEqual(leafPaths(full).sort());
   });
 
+  it("marks each setting whose change replaces a stateful resource, and no other", () => {
+    const marked = rows.environment
+      .filter((row) => row.description.includes(" Changing it replaces "))
+      .map((row) => row.field);
+    expect(marked.sort()).toEqual(
+      [
+        "database.databaseName",
+        "database.username",
+        "network.vpcCidr",
+        "pipelines.artifactBucketName",
+        "pipelines.repositoryName",
+        "registry.repositoryName",
+        "storage.performanceMode",
+      ].sort(),
+    );
+  });
+
   it("has one project row per leaf of the resolved project (environments aside), and no other row", () => {
     const { project, state } = resolveProject({ environments: [{ environment: "dev" }] });
     expect(rows.project.map((row) => row.field).sort()).toEqual(leafPaths({ project, state }).sort());

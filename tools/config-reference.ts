@@ -60,8 +60,14 @@ export function schemaRows(schema: z.ZodType, prefix = "", pair?: Pair): Referen
       return schemaRows(inner, `${path}.`, inPair);
     }
     if (!meta?.description) throw new Error(`config reference: ${path} has no description in schema.ts`);
+    const replaces = meta.replaces ? ` Changing it replaces ${meta.replaces}.` : "";
     return [
-      { field: path, type: typeText(inner), default: defaultText(field, path, pair), description: meta.description },
+      {
+        field: path,
+        type: typeText(inner),
+        default: defaultText(field, path, pair),
+        description: `${meta.description}${replaces}`,
+      },
     ];
   });
 }

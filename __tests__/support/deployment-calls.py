@@ -121,13 +121,16 @@ def codedeploy_calls(given, client):
     calls("elasticloadbalancing:DescribeListeners", lambda: elb.describe_listeners(ListenerArns=list(listeners.values())))
     calls("elasticloadbalancing:DescribeRules", lambda: elb.describe_rules(ListenerArn=listeners["production"]))
     calls("cloudwatch:DescribeAlarms", lambda: cloudwatch.describe_alarms(AlarmNames=given["alarms"]))
+    # No scale: CodeDeploy scales the set to 100 %, but moto cannot place its Fargate tasks (it sums
+    # container memory, ignores the capacity provider, lacks the ENI's DNS name); authorizing the
+    # call is what is proven here.
     task_set = calls(
         "ecs:CreateTaskSet",
         lambda: ecs.create_task_set(
             cluster=cluster,
             service=service,
             taskDefinition=given["registeredTaskDefinition"],
-            launchType="FARGATE",
+            capacityProviderStrategy=given["capacityProviderStrategy"],
             **({"networkConfiguration": network} if network else {}),
             loadBalancers=[
                 {
@@ -136,7 +139,6 @@ def codedeploy_calls(given, client):
                     "containerPort": given["containerPort"],
                 }
             ],
-            scale={"unit": "PERCENT", "value": 100.0},
         ),
     )
     task_set_arn = task_set["taskSet"]["taskSetArn"] if task_set else "none"

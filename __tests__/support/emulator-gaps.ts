@@ -82,17 +82,6 @@ export interface UnroundtrippedAttributes {
  */
 export const UNROUNDTRIPPED_ATTRIBUTES: readonly UnroundtrippedAttributes[] = [
   {
-    type: "aws_ecs_service",
-    attributes: [
-      "capacity_provider_strategy",
-      "health_check_grace_period_seconds",
-      "enable_ecs_managed_tags",
-      "availability_zone_rebalancing",
-    ],
-    reason:
-      "ECS CreateService ignores capacityProviderStrategy, healthCheckGracePeriodSeconds, enableECSManagedTags, availabilityZoneRebalancing",
-  },
-  {
     type: "aws_codedeploy_deployment_group",
     attributes: ["alarm_configuration"],
     reason:
@@ -198,10 +187,11 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
     upstreamGap: "ECS never checks iam:PassRole",
   },
   {
-    file: "ecs_fargate_task_memory.py",
-    restores: "a Fargate task whose containers set no memory of their own (the task's memory sizes it) starts",
+    file: "ecs_service_settings.py",
+    restores:
+      "DescribeServices answers the service's capacityProviderStrategy (and no launchType), healthCheckGracePeriodSeconds, enableECSManagedTags and availabilityZoneRebalancing as created",
     upstreamGap:
-      "placing its tasks (CreateTaskSet with a scale, RunTask) adds up container memory and fails (HTTP 500)",
+      "CreateService ignores them and sets launchType EC2, so every re-plan wanted to replace the ECS service (strategy in place of a launch type)",
   },
   {
     file: "sesv2_identity_tags.py",

@@ -5,6 +5,7 @@
  * session against the role's policies, resource by resource (the iam_* and ecs_pass_role patches).
  */
 import { execFile } from "child_process";
+import { parse } from "yaml";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -41,16 +42,25 @@ const only = (resources: StateResource[], type: string, suffix = ""): StateResou
 function pipelineFiles(
   project: ProjectConfig,
   applied: AppliedEnvironment,
-): { taskDefinition: unknown; appSpec: string } {
+): { taskDefinition: unknown; appSpec: string; capacityProviderStrategy: unknown[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ghost-app-repo-"));
   try {
     writeAppRepository({ env: applied.environment, out: dir }, applied.outputs, project);
     const read = (file: string): string => fs.readFileSync(path.join(dir, file), "utf8");
     // The image URI of imageDetail.json, which CodeDeployToECS puts in place of <IMAGE1_NAME>.
     const image = `${applied.outputs.ecr_repository_url.value}:latest`;
+    const appSpec = read(APP_REPO_FILES.appspec);
+    // The replacement task set runs on the AppSpec's capacity providers, as CodeDeploy starts it.
+    const strategy: { CapacityProvider: string; Base: number; Weight: number }[] =
+      parse(appSpec).Resources[0].TargetService.Properties.CapacityProviderStrategy;
     return {
       taskDefinition: JSON.parse(read(APP_REPO_FILES.taskDefinition).split(IMAGE1_PLACEHOLDER).join(image)),
-      appSpec: read(APP_REPO_FILES.appspec),
+      appSpec,
+      capacityProviderStrategy: strategy.map((s) => ({
+        capacityProvider: s.CapacityProvider,
+        base: s.Base,
+        weight: s.Weight,
+      })),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -34,6 +34,8 @@ export interface SettingMeta {
   readonly note?: string;
   /** The default when it derives from other settings, in words. */
   readonly derived?: string;
+  /** The stateful resource a change of the setting replaces (the plan check refuses it; README: Recovery). */
+  readonly replaces?: string;
 }
 
 /** The registry the reference generator reads. */
@@ -44,6 +46,22 @@ function withDefault<T extends z.ZodType>(schema: T, value: z.output<T>, descrip
   const field = schema.default(value as never);
   settings.add(field, { description, note });
   return field;
+}
+
+/** Marks a setting whose change replaces a stateful resource, for the reference. */
+function replacing<T extends z.ZodType>(field: T, what: string): T {
+  settings.add(field, { ...settings.get(field)!, replaces: what });
+  return field;
+}
+
+/** An optional setting whose change replaces a stateful resource. */
+function replacingOptional<T extends z.ZodType>(
+  schema: T,
+  description: string,
+  extra: Omit<SettingMeta, "description">,
+  what: string,
+) {
+  return replacing(optional(schema, description, extra), what);
 }
 
 /** A setting that is unset unless given (`derived` says what stands in for it). */
@@ -128,13 +146,16 @@ function range(from: number, to: number, step: number): number[] {
 // ---- Sections ----
 
 const network = section({
-  vpcCidr: withDefault(
-    ipv4Cidr("must be an IPv4 CIDR a.b.c.d/n with host bits zero, e.g. 10.0.0.0/16").refine((value) => {
-      const prefix = parseCidr(value)?.prefix;
-      return prefix === undefined || (prefix >= 16 && prefix <= 24);
-    }, "its prefix length must be from /16 to /24"),
-    "10.0.0.0/16",
-    "VPC CIDR block (IPv4, /16 to /24).",
+  vpcCidr: replacing(
+    withDefault(
+      ipv4Cidr("must be an IPv4 CIDR a.b.c.d/n with host bits zero, e.g. 10.0.0.0/16").refine((value) => {
+        const prefix = parseCidr(value)?.prefix;
+        return prefix === undefined || (prefix >= 16 && prefix <= 24);
+      }, "its prefix length must be from /16 to /24"),
+      "10.0.0.0/16",
+      "VPC CIDR block (IPv4, /16 to /24).",
+    ),
+    "the VPC, every subnet and security group (RDS cannot follow into a new VPC)",
   ),
   publicSubnetCidrs: optional(
     z.array(
@@ -209,7 +230,10 @@ const loadBalancer = section({
 });
 
 const storage = section({
-  performanceMode: withDefault(oneOf(EFS_PERFORMANCE_MODES), "generalPurpose", "EFS performance mode."),
+  performanceMode: replacing(
+    withDefault(oneOf(EFS_PERFORMANCE_MODES), "generalPurpose", "EFS performance mode."),
+    "the EFS file system (Ghost's content)",
+  ),
   throughputMode: withDefault(
     oneOf(EFS_THROUGHPUT_MODES),
     "bursting",
@@ -306,32 +330,39 @@ const database = section({
     "true in prod",
   ),
   backupRetentionDays: withDefault(whole(1, 35), 7, "Automated backup retention, days (1 to 35)."),
-  databaseName: withDefault(
-    matching(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, "must be 1-64 letters, digits or '_', starting with a letter"),
-    "ghost",
-    "Database (schema) name.",
-  ),
-  username: withDefault(
-    matching(
-      /^[a-zA-Z][a-zA-Z0-9_]{0,31}$/,
-      "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)",
-    ).refine(
-      (name) => !["admin", "root", "rdsadmin"].includes(name.toLowerCase()),
-      "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)",
+  databaseName: replacing(
+    withDefault(
+      matching(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, "must be 1-64 letters, digits or '_', starting with a letter"),
+      "ghost",
+      "Database (schema) name.",
     ),
-    "ghost",
-    "Master user name; its password is generated and kept by RDS in Secrets Manager.",
+    "the RDS instance (Ghost's database)",
+  ),
+  username: replacing(
+    withDefault(
+      matching(
+        /^[a-zA-Z][a-zA-Z0-9_]{0,31}$/,
+        "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)",
+      ).refine(
+        (name) => !["admin", "root", "rdsadmin"].includes(name.toLowerCase()),
+        "must be 1-32 letters, digits or '_', starting with a letter, and not a reserved name (admin, root, rdsadmin)",
+      ),
+      "ghost",
+      "Master user name; its password is generated and kept by RDS in Secrets Manager.",
+    ),
+    "the RDS instance (Ghost's database)",
   ),
 });
 
 const registry = section({
-  repositoryName: optional(
+  repositoryName: replacingOptional(
     matching(
       /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
       "must be 2-256 characters of lowercase letters and digits, separated by '.', '_', '-' or '/'",
     ),
     "ECR repository name.",
     { derived: '"<project>-<environment>" (the tutorial\'s is "ghost"; one per environment avoids clashes)' },
+    "the ECR repository (the built images)",
   ),
   imageTagMutability: withDefault(
     oneOf(IMAGE_TAG_MUTABILITIES),
@@ -346,10 +377,11 @@ const registry = section({
 });
 
 const pipelines = section({
-  repositoryName: optional(
+  repositoryName: replacingOptional(
     matching(/^[\w.-]{1,100}$/, "must be 1-100 characters of letters, digits, '.', '_' and '-'"),
     "CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef).",
     { derived: '"<project>-<environment>-blog" (the tutorial\'s is "ghost-blog")' },
+    "the CodeCommit repository (the Ghost repository and its history)",
   ),
   branch: withDefault(
     matching(/^[^\s~^:?*[\\]+$/, "must be a valid git branch name"),
@@ -373,9 +405,12 @@ const pipelines = section({
     "GitHub through a connection instead of CodeCommit (both fields together).",
     { note: "CodeCommit" },
   ),
-  artifactBucketName: optional(text(), "Pipeline artifact bucket (KMS-encrypted; globally unique).", {
-    derived: '"<project>-<environment>-pipeline-artifacts-<region>"',
-  }),
+  artifactBucketName: replacingOptional(
+    text(),
+    "Pipeline artifact bucket (KMS-encrypted; globally unique).",
+    { derived: '"<project>-<environment>-pipeline-artifacts-<region>"' },
+    "the artifact bucket (its artifacts)",
+  ),
   artifactExpirationDays: withDefault(whole(1, 3650), 30, "Days before pipeline artifacts expire."),
   computeType: withDefault(oneOf(CODEBUILD_COMPUTE_TYPES), "BUILD_GENERAL1_SMALL", "CodeBuild compute type."),
   buildTimeoutMinutes: withDefault(whole(5, 2160), 60, "CodeBuild build timeout, minutes (5-2160).", "the tutorial's"),
