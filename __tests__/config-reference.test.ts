@@ -117,7 +117,7 @@ describe("README configuration reference", () => {
     const { project, state } = resolveProject({ environments: [{ environment: "dev" }] });
     const checked = checkedDefaults(rows.project, { project, state });
     expect(checked).toEqual(checked.map((c) => ({ ...c, actual: c.documented })));
-    expect(checked.map((c) => c.field)).toEqual(["project", "state.useLockfile"]);
+    expect(checked.map((c) => c.field)).toEqual(["project", "state.useLockfile", "state.selfHosted"]);
   });
 
   it("marks only the fields an environment must declare as required", () => {

@@ -290,6 +290,7 @@ describe("resolveProject (state defaults)", () => {
       lockTable: "ghost-tfstate-lock",
       region: "eu-west-2",
       useLockfile: false,
+      selfHosted: false,
     });
   });
 
@@ -306,16 +307,23 @@ describe("resolveProject (state defaults)", () => {
       lockTable: "blog-tfstate-lock",
       region: "us-east-1",
       useLockfile: false,
+      selfHosted: false,
     });
     expect(project.environments.map((environment) => environment.project)).toEqual(["blog", "blog"]);
   });
 
   it("lets explicit state settings win", () => {
     const state = resolveProject({
-      state: { bucket: "my-state", lockTable: "my-lock", region: "eu-west-1", useLockfile: true },
+      state: { bucket: "my-state", lockTable: "my-lock", region: "eu-west-1", useLockfile: true, selfHosted: true },
       environments: [{ environment: "dev" }],
     }).state;
-    expect(state).toEqual({ bucket: "my-state", lockTable: "my-lock", region: "eu-west-1", useLockfile: true });
+    expect(state).toEqual({
+      bucket: "my-state",
+      lockTable: "my-lock",
+      region: "eu-west-1",
+      useLockfile: true,
+      selfHosted: true,
+    });
   });
 
   it("falls back to eu-west-2 for the state when no environment is declared", () => {

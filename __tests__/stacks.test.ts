@@ -8,7 +8,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { buildApp } from "../src/app";
 import { PROJECT } from "../src/config/environments";
-import { GhostEnvironmentInput, ProjectInput } from "../src/config";
+import { GhostEnvironmentInput, loadProject, ProjectInput } from "../src/config";
 import { LocalMode, LOCAL_SERVICES } from "../src/stacks/local-mode";
 import { MULTIPLE_INSTANCES_WARNING, NO_MAIL_WARNING } from "../src/stacks/ghost-stack";
 import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
@@ -42,6 +42,19 @@ describe("StateStack (bootstrap)", () => {
 
   it("keeps its own state in a local backend", () => {
     expect(Object.keys(json.terraform?.backend ?? {})).toEqual(["local"]);
+  });
+
+  it("with state.selfHosted keeps its state in its own bucket, under a key no environment can have, locked by its table", () => {
+    const { stacks, synth } = synthAll({ ...PROJECT, state: { ...PROJECT.state, selfHosted: true } });
+    const { backend } = synth(stacks.stateStack).json.terraform!;
+    const state = loadProject(PROJECT).state;
+    expect(Object.keys(backend)).toEqual(["s3"]);
+    expect(backend.s3).toMatchObject({
+      bucket: state.bucket,
+      key: "ghost/_bootstrap/terraform.tfstate",
+      dynamodb_table: state.lockTable,
+      encrypt: true,
+    });
   });
 
   it("creates the state bucket named in the config, versioned and never public", () => {

@@ -258,6 +258,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
   let emulator: Emulator | undefined;
   let perpetualDiff: () => Promise<{ code: number; unexpected: PlannedChange[]; address: string }>;
   let bootstrapDestroy: () => Promise<{ result: TerraformResult; remaining: string[] }>;
+  let bootstrapMigration: () => Promise<{ plan: TerraformResult; key: string; size: number }>;
   let stateRestore: () => Promise<StateRestore>;
   /** A plan of each applied environment with settings whose change replaces its file system and database. */
   const replacements = new Map<string, () => Promise<TerraformResult & { plan?: PlanForCheck }>>();
@@ -366,6 +367,29 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       return { result, remaining };
     });
     bootstrapDestroy().catch(() => undefined);
+    // The README's move of the bootstrap state into its own bucket, once that bucket exists.
+    const selfHosted = synthesizeStacks("apply-self-hosted", {
+      local: emulator.local,
+      stateStackStatePath: bootstrapState,
+      project: { ...project, state: { ...project.state, selfHosted: true } },
+    })[STACKS.bootstrap];
+    requestAccountId(selfHosted);
+    bootstrapMigration = once(async () => {
+      await bootstrapDestroy().catch(() => undefined);
+      fs.copyFileSync(path.join(selfHosted, "cdk.tf.json"), path.join(bootstrap.dir, "cdk.tf.json"));
+      await tfOk(bootstrap.dir, ["init", "-input=false", "-migrate-state", "-force-copy"], "init -migrate-state");
+      const { set } = await bootstrap.planned();
+      const plan = await tf(bootstrap.dir, ["plan", "-input=false", "-detailed-exitcode", ...targetArgs(set)]);
+      const { backend } = readStack(bootstrap.dir).terraform;
+      const object = await emulator!.call(
+        "s3",
+        "head_object",
+        { Bucket: backend.s3.bucket, Key: backend.s3.key },
+        backend.s3.region,
+      );
+      return { plan, key: backend.s3.key as string, size: Number(object.ContentLength) };
+    });
+    bootstrapMigration().catch(() => undefined);
     for (const name of STACKS.environments)
       run(name)
         .destroyed()
@@ -422,6 +446,13 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       expect(result.stderr.match(/Instance cannot be destroyed/g)).toHaveLength(2);
       const { set } = await run(STACKS.bootstrap).planned();
       expect(remaining.sort()).toEqual([...set.applied].sort());
+    });
+
+    it("moves its own state into its bucket (state.selfHosted, terraform init -migrate-state) and plans no changes from there", async () => {
+      const { plan, key, size } = await bootstrapMigration();
+      expect(key).toBe(`${SHIPPED.project}/_bootstrap/terraform.tfstate`);
+      expect(size).toBeGreaterThan(0);
+      expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: "" });
     });
   });
 

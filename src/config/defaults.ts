@@ -59,6 +59,7 @@ export function deriveProject(parsed: ParsedProject): ProjectConfig {
       lockTable: parsed.state.lockTable ?? `${parsed.project}-tfstate-lock`,
       region,
       useLockfile: parsed.state.useLockfile,
+      selfHosted: parsed.state.selfHosted,
     },
     environments,
   };

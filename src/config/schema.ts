@@ -712,6 +712,11 @@ export const stateSchema = section({
     false,
     "Also lock with an S3 lock file (`use_lockfile`, Terraform >= 1.10; DynamoDB locking is deprecated in its favour); both may be on during a migration.",
   ),
+  selfHosted: withDefault(
+    flag(),
+    false,
+    "The bootstrap stack keeps its own state in the bucket it created (key `<project>/_bootstrap/terraform.tfstate`, versioned, locked by the table) instead of the local file; set it once both exist, then `terraform init -migrate-state` (README: Recovery).",
+  ),
 });
 
 /** The whole input of environments.ts. */

@@ -7,18 +7,24 @@ export function stateKey(project: string, environment: string): string {
   return `${project}/${environment}/terraform.tfstate`;
 }
 
+/** Where the bootstrap stack's own state lives once `state.selfHosted` ("_" is in no environment name). */
+export function bootstrapStateKey(project: string): string {
+  return `${project}/_bootstrap/terraform.tfstate`;
+}
+
 /**
- * The S3 backend of an environment stack, from the same StateConfig the bootstrap stack
+ * The S3 backend of a stack at `key` (an environment's, or the bootstrap stack's own once it is
+ * self-hosted), from the same StateConfig the bootstrap stack
  * creates the bucket and table from, so the two cannot drift.
  */
 export function ghostS3Backend(
   stack: TerraformStack,
-  props: { project: string; environment: string; state: StateConfig; local?: LocalMode },
+  props: { key: string; state: StateConfig; local?: LocalMode },
 ): S3Backend {
   const { state, local } = props;
   const backend = new S3Backend(stack, {
     bucket: state.bucket,
-    key: stateKey(props.project, props.environment),
+    key: props.key,
     region: state.region,
     dynamodbTable: state.lockTable,
     encrypt: true,

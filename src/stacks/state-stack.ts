@@ -5,13 +5,14 @@ import { StateConfig } from "../config";
 import { LocalMode } from "./local-mode";
 import { SecureBucket } from "../shared/secure-bucket";
 import { ghostAwsProvider } from "./aws-provider";
+import { bootstrapStateKey, ghostS3Backend } from "./backend";
 
 export interface StateStackProps {
   readonly project: string;
   readonly state: StateConfig;
   /** @default undefined (real AWS) */
   readonly local?: LocalMode;
-  /** Where the bootstrap stack keeps its own (local) state. @default "terraform.<stack>.tfstate" in the working directory */
+  /** Where the bootstrap stack keeps its own state until it is self-hosted. @default "terraform.<stack>.tfstate" in the working directory */
   readonly localStatePath?: string;
 }
 
@@ -22,8 +23,9 @@ export function stateStackName(project: string): string {
 
 /**
  * Bootstrap: the S3 bucket and DynamoDB table that hold every environment's Terraform state.
- * Its own state stays local (terraform.<stack>.tfstate in the project root): it cannot live in
- * the bucket it creates. Both resources refuse `terraform destroy` (prevent_destroy).
+ * Its own state starts local (terraform.<stack>.tfstate in the project root), since the bucket does
+ * not exist yet; with `state.selfHosted` it moves into that bucket, under its own key. Both
+ * resources refuse `terraform destroy` (prevent_destroy).
  */
 export class StateStack extends TerraformStack {
   readonly bucketName: string;
@@ -31,7 +33,11 @@ export class StateStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id);
-    new LocalBackend(this, { path: props.localStatePath });
+    if (props.state.selfHosted) {
+      ghostS3Backend(this, { key: bootstrapStateKey(props.project), state: props.state, local: props.local });
+    } else {
+      new LocalBackend(this, { path: props.localStatePath });
+    }
     ghostAwsProvider(this, {
       region: props.state.region,
       tags: { Project: props.project, Purpose: "terraform-state" },

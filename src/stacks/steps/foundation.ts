@@ -6,7 +6,7 @@ import { accountIdOf } from "../../shared/kms";
 import { LogSettings } from "../../shared/log-group";
 import { LogsKey } from "../../shared/logs-key";
 import { ghostAwsProvider } from "../aws-provider";
-import { ghostS3Backend } from "../backend";
+import { ghostS3Backend, stateKey } from "../backend";
 import { LocalMode } from "../local-mode";
 
 /** What every step of an environment stack builds on. */
@@ -32,7 +32,7 @@ export function foundation(
   const { config, local } = props;
   const prefix = namePrefix(config);
   const tags = { Project: config.project, Environment: config.environment, ManagedBy: "cdktf", ...config.tags };
-  ghostS3Backend(stack, { project: config.project, environment: config.environment, state: props.state, local });
+  ghostS3Backend(stack, { key: stateKey(config.project, config.environment), state: props.state, local });
   const account = { ...config.account, sessionName: `${prefix}-terraform` };
   ghostAwsProvider(stack, { region: config.region, tags, local, account });
   const usEast1 = config.edge.cloudFront.enabled
