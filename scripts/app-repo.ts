@@ -11,7 +11,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { loadProject, ProjectConfig } from "../src/config";
+import { environmentNamed, loadProject, ProjectConfig } from "../src/config";
 import { renderAppRepository, taskDefinitionFromOutputs, TerraformOutputs } from "../src/build/app-repo";
 
 export interface AppRepoOptions {
@@ -60,11 +60,7 @@ export function writeAppRepository(
   outputs: TerraformOutputs,
   project: ProjectConfig,
 ): string[] {
-  const config = project.environments.find((environment) => environment.environment === options.env);
-  if (!config) {
-    const known = project.environments.map((environment) => environment.environment).join(", ");
-    throw new Error(`no environment "${options.env}" (known: ${known})`);
-  }
+  const config = environmentNamed(project, options.env);
   const taskDefinition = taskDefinitionFromOutputs(outputs);
   // The AppSpec names the template's own container and port, so the two cannot disagree.
   const [container] = taskDefinition.containerDefinitions;

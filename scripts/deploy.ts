@@ -11,19 +11,16 @@ import { execFileSync } from "child_process";
 import { App } from "cdktf";
 import * as path from "path";
 import { environmentStackName, synthesizeOrExit } from "../src/app";
-import { loadProject } from "../src/config";
+import { environmentNamed, loadProject } from "../src/config";
 import { runGracefully } from "../tools/graceful";
-import { checkPlan } from "../tools/plan-check";
+import { checkPlan, parseCheckArgs } from "../tools/plan-check";
 
 export const USAGE = "usage: npm run deploy -- <environment> [--allow-replace]";
 const LOCK_TIMEOUT = "-lock-timeout=10m";
 
 export function parseDeployArgs(argv: string[]): { environment: string; allowReplace: boolean } {
-  const flags = argv.filter((arg) => arg.startsWith("--"));
-  const names = argv.filter((arg) => !arg.startsWith("--"));
-  const unknown = flags.filter((flag) => flag !== "--allow-replace");
-  if (unknown.length > 0 || names.length !== 1) throw new Error(`${USAGE}\n(got: ${argv.join(" ") || "nothing"})`);
-  return { environment: names[0], allowReplace: flags.includes("--allow-replace") };
+  const { name, allowReplace } = parseCheckArgs(argv, USAGE);
+  return { environment: name, allowReplace };
 }
 
 const say = (line: string) => process.stdout.write(`==> ${line}\n`);
@@ -42,11 +39,7 @@ async function terraform(dir: string, args: string[]): Promise<void> {
 async function main(): Promise<void> {
   const { environment, allowReplace } = parseDeployArgs(process.argv.slice(2));
   const project = loadProject();
-  if (!project.environments.some((config) => config.environment === environment)) {
-    const known = project.environments.map((config) => config.environment).join(", ");
-    throw new Error(`unknown environment "${environment}" (declared: ${known})`);
-  }
-  const stack = environmentStackName(project.project, environment);
+  const stack = environmentStackName(project.project, environmentNamed(project, environment).environment);
   const outdir = path.resolve("cdktf.out");
   say(`synthesizing into ${outdir}`);
   const app = new App({ outdir });

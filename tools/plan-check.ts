@@ -58,3 +58,13 @@ export function checkPlan(
     report: `${stack}: the plan deletes ${changes.length} stateful resource(s):\n${lines.join("\n")}\n${stack}: ${verdict}`,
   };
 }
+
+/** `<name> [--allow-replace]`, the arguments of the commands that run the check; throws `usage` otherwise. */
+export function parseCheckArgs(argv: string[], usage: string): { name: string; allowReplace: boolean } {
+  const flags = argv.filter((arg) => arg.startsWith("--"));
+  const names = argv.filter((arg) => !arg.startsWith("--"));
+  if (names.length !== 1 || flags.some((flag) => flag !== "--allow-replace")) {
+    throw new Error(`${usage}\n(got: ${argv.join(" ") || "nothing"})`);
+  }
+  return { name: names[0], allowReplace: flags.includes("--allow-replace") };
+}

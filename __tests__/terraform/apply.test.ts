@@ -28,6 +28,7 @@ import {
   describeChanges,
   describeWithPython,
   killTerraform,
+  namedResource,
   PlannedChange,
   PlanJson,
   planJson,
@@ -240,11 +241,6 @@ class StackRun {
 
 const ofType = (resources: StateResource[], type: string): StateResource[] =>
   resources.filter((resource) => resource.type === type);
-const named = (resources: StateResource[], type: string, suffix: string): StateResource => {
-  const found = ofType(resources, type).filter((resource) => String(resource.values.name).endsWith(suffix));
-  expect(found).toHaveLength(1);
-  return found[0];
-};
 /** Target group ARNs a listener forwards to by default. */
 const forwardsTo = (listener: StateResource): string[] =>
   (listener.values.default_action ?? []).flatMap(
@@ -297,7 +293,15 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       stateStackStatePath: bootstrapState,
       project: { ...project, environments: project.environments.map(teardownSettings) },
     });
-    for (const dir of [...Object.values(dirs), ...Object.values(teardownDirs)]) requestAccountId(dir);
+    // Each environment planned once with settings whose change replaces its file system and database.
+    const variantDirs = synthesizeStacks("apply-variant", {
+      local: emulator.local,
+      stateStackStatePath: bootstrapState,
+      project: { ...project, environments: project.environments.map(replacingChange) },
+    });
+    for (const dir of [...Object.values(dirs), ...Object.values(teardownDirs), ...Object.values(variantDirs)]) {
+      requestAccountId(dir);
+    }
     const bootstrap = new StackRun(STACKS.bootstrap, dirs[STACKS.bootstrap], {
       bootstrap: true,
       hint,
@@ -319,13 +323,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         name,
         once(async () => {
           await stack.replanned().catch(() => undefined);
-          const variant = {
-            ...project,
-            environments: project.environments.map((e) =>
-              e.environment === config.environment ? replacingChange(e) : e,
-            ),
-          };
-          return planVariant(emulator!, stack.dir, variant, name, (await stack.planned()).set);
+          return planVariant(stack.dir, variantDirs[name], name, (await stack.planned()).set);
         }),
       );
       // After the re-plan: the calls move traffic and register a task definition revision.
@@ -482,7 +480,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
 
       it("points the ECS service at the blue target group", async () => {
         const { resources } = await run(name).applied();
-        const blue = named(resources, "aws_lb_target_group", "-blue");
+        const blue = namedResource(resources, "aws_lb_target_group", "-blue");
         const [service] = ofType(resources, "aws_ecs_service");
         expect(service.values.load_balancer.map((lb: { target_group_arn: string }) => lb.target_group_arn)).toEqual([
           blue.values.arn,
@@ -540,11 +538,11 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       it("redeploys Ghost when the database secret rotates: the rule names the RDS secret, its target the runbook", async () => {
         const { resources } = await run(name).applied();
         const [database] = ofType(resources, "aws_db_instance");
-        const rule = named(resources, "aws_cloudwatch_event_rule", "-database-secret-rotated");
+        const rule = namedResource(resources, "aws_cloudwatch_event_rule", "-database-secret-rotated");
         const secretArn = database.values.master_user_secret[0].secret_arn;
         expect(secretArn).toMatch(/^arn:aws:secretsmanager:/);
         expect(JSON.parse(rule.values.event_pattern).detail.additionalEventData.SecretId).toEqual([secretArn]);
-        const runbook = named(resources, "aws_ssm_document", "-rotation-redeploy");
+        const runbook = namedResource(resources, "aws_ssm_document", "-rotation-redeploy");
         const target = ofType(resources, "aws_cloudwatch_event_target").find((t) => t.values.rule === rule.values.name);
         expect(target?.values.arn).toBe(
           `${runbook.values.arn.replace(":document/", ":automation-definition/")}:$DEFAULT`,
@@ -555,8 +553,8 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
 
       it("names both target groups and the production and test listeners in the CodeDeploy deployment group", async () => {
         const { resources } = await run(name).applied();
-        const blue = named(resources, "aws_lb_target_group", "-blue");
-        const green = named(resources, "aws_lb_target_group", "-green");
+        const blue = namedResource(resources, "aws_lb_target_group", "-blue");
+        const green = namedResource(resources, "aws_lb_target_group", "-green");
         const [group] = ofType(resources, "aws_codedeploy_deployment_group");
         const pair = group.values.load_balancer_info[0].target_group_pair_info[0];
         expect(pair.target_group.map((tg: { name: string }) => tg.name).sort()).toEqual(
@@ -639,9 +637,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         const result = await replacements.get(name)!();
         if (CONFIGS.get(name)!.preventDestroy) {
           expect(result.code).toBe(1);
-          const refused = [...result.stderr.matchAll(/Resource (\S+) has\s+lifecycle\.prevent_destroy set/g)].map(
-            (m) => m[1].split(".")[0],
-          );
+          const refused = preventDestroyRefusals(result.stderr).map((address) => address.split(".")[0]);
           expect(refused.sort()).toEqual(["aws_db_instance", "aws_efs_file_system"]);
           return;
         }
@@ -666,10 +662,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
           return;
         }
         expect(plainDestroy.code).toBe(1);
-        const refused = [...plainDestroy.stderr.matchAll(/Resource (\S+) has\s+lifecycle\.prevent_destroy set/g)].map(
-          (m) => m[1],
-        );
-        expect(refused.sort()).toEqual(guarded.sort());
+        expect(preventDestroyRefusals(plainDestroy.stderr).sort()).toEqual(guarded.sort());
         expect(guarded.map((address) => address.split(".")[0]).sort()).toEqual([
           "aws_db_instance",
           "aws_ecr_repository",
@@ -802,6 +795,11 @@ function expectNoUnexpectedChanges(stack: string, changes: ReturnType<typeof cla
     throw new Error(`${stack}: the second plan still has changes (a perpetual diff):\n${describeChanges(unexpected)}`);
 }
 
+/** The addresses a plan's prevent_destroy errors name (Terraform wraps the message across lines). */
+function preventDestroyRefusals(stderr: string): string[] {
+  return [...stderr.matchAll(/Resource (\S+) has\s+lifecycle\.prevent_destroy set/g)].map((match) => match[1]);
+}
+
 /** Settings whose change replaces the file system and the database (README: Recovery). */
 function replacingChange(environment: GhostEnvironmentInput): GhostEnvironmentInput {
   return {
@@ -816,15 +814,12 @@ function replacingChange(environment: GhostEnvironmentInput): GhostEnvironmentIn
  * read without the lock: it changes nothing), in a copy beside it.
  */
 async function planVariant(
-  emulator: Emulator,
   stackDir: string,
-  variant: ProjectInput,
+  variantDir: string,
   name: string,
   set: ApplicableSet,
 ): Promise<TerraformResult & { plan?: PlanForCheck }> {
-  const dirs = synthesizeStacks(`apply-variant-${name}`, { local: emulator.local, project: variant });
-  requestAccountId(dirs[name]);
-  const dir = writeStackCopy(`${stackDir}-variant`, readStack(dirs[name]));
+  const dir = writeStackCopy(`${stackDir}-variant`, readStack(variantDir));
   await tfOk(dir, ["init", "-input=false"], `${name}: init of the variant`);
   const result = await tf(dir, [
     "plan",

@@ -14,7 +14,7 @@ import { ProjectConfig } from "../../src/config";
 import { APP_REPO_FILES, IMAGE1_PLACEHOLDER, TerraformOutputs } from "../../src/build/app-repo";
 import { writeAppRepository } from "../../scripts/app-repo";
 import { venvBin } from "../../tools/python-env";
-import { PlanJson, StateResource } from "./e2e";
+import { namedResource, PlanJson, StateResource } from "./e2e";
 
 const SCRIPT = path.join(__dirname, "..", "support", "deployment-calls.py");
 
@@ -31,12 +31,6 @@ export interface AppliedEnvironment {
   readonly resources: StateResource[];
   readonly plan: PlanJson;
 }
-
-const only = (resources: StateResource[], type: string, suffix = ""): StateResource => {
-  const found = resources.filter((r) => r.type === type && String(r.values.name ?? "").endsWith(suffix));
-  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.length}`);
-  return found[0];
-};
 
 /** The files a deployment uses, as the Ghost repository holds them (taskdef.json with the pushed image). */
 function pipelineFiles(
@@ -74,24 +68,24 @@ export async function deploymentCalls(
   applied: AppliedEnvironment,
 ): Promise<DeploymentCallOutcomes> {
   const { resources, plan } = applied;
-  const group = only(resources, "aws_codedeploy_deployment_group").values;
+  const group = namedResource(resources, "aws_codedeploy_deployment_group").values;
   const pair = group.load_balancer_info[0].target_group_pair_info[0];
   const production: string = pair.prod_traffic_route[0].listener_arns[0];
   const plannedGroup = (plan.resource_changes ?? []).find((change) => change.type === "aws_codedeploy_deployment_group")
     ?.change.after as Record<string, any> | undefined;
-  const [serviceLoadBalancer] = only(resources, "aws_ecs_service").values.load_balancer;
+  const [serviceLoadBalancer] = namedResource(resources, "aws_ecs_service").values.load_balancer;
   const input = {
     endpoint: emulator.endpoint,
     region: applied.region,
     ...EMULATOR_CREDENTIALS,
-    pipelineRole: only(resources, "aws_iam_role", "-codepipeline").values.arn,
-    codeDeployRole: only(resources, "aws_iam_role", "-codedeploy").values.arn,
+    pipelineRole: namedResource(resources, "aws_iam_role", "-codepipeline").values.arn,
+    codeDeployRole: namedResource(resources, "aws_iam_role", "-codedeploy").values.arn,
     cluster: applied.outputs.cluster_name.value,
     service: applied.outputs.service_name.value,
     listeners: { production, test: pair.test_traffic_route[0].listener_arns[0] },
     targetGroups: {
-      blue: only(resources, "aws_lb_target_group", "-blue").values.arn,
-      green: only(resources, "aws_lb_target_group", "-green").values.arn,
+      blue: namedResource(resources, "aws_lb_target_group", "-blue").values.arn,
+      green: namedResource(resources, "aws_lb_target_group", "-green").values.arn,
     },
     // As planned: moto reads a deployment group's alarms back empty (emulator-gaps.ts).
     alarms: plannedGroup?.alarm_configuration[0].alarms,
@@ -100,11 +94,11 @@ export async function deploymentCalls(
     application: group.app_name,
     deploymentGroup: group.deployment_group_name,
     deploymentConfig: group.deployment_config_name,
-    repository: only(resources, "aws_ecr_repository").values.name,
+    repository: namedResource(resources, "aws_ecr_repository").values.name,
     ...pipelineFiles(project, applied),
     anyFunction: "any-function-of-the-account",
     otherListener: production.replace(/[^/]+$/, "0123456789abcdef"),
-    topic: only(resources, "aws_sns_topic").values.arn,
+    topic: namedResource(resources, "aws_sns_topic").values.arn,
   };
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = execFile(venvBin("python", venv), [SCRIPT], (error, out, stderr) =>

@@ -334,4 +334,11 @@ export function writeStackCopy(dir: string, json: unknown): string {
   return dir;
 }
 
+/** The one resource of `type` whose name ends with `suffix` (any name without one); throws otherwise. */
+export function namedResource(resources: StateResource[], type: string, suffix = ""): StateResource {
+  const found = resources.filter((r) => r.type === type && String(r.values.name ?? "").endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.length}`);
+  return found[0];
+}
+
 export const readStack = (dir: string): any => JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));

@@ -2,7 +2,7 @@
 import { deriveEnvironment, deriveProject } from "./defaults";
 import { PROJECT } from "./environments";
 import { environmentSchema, projectSchema } from "./schema";
-import { ProjectConfig, ProjectInput } from "./types";
+import { GhostConfig, ProjectConfig, ProjectInput } from "./types";
 import { ConfigError, environmentProblems, projectProblems, shapeProblems } from "./validate";
 
 export * from "./types";
@@ -25,6 +25,14 @@ export function loadProject(input: ProjectInput = PROJECT): ProjectConfig {
   const problems = projectProblems(project);
   if (problems.length > 0) throw new ConfigError(problems);
   return project;
+}
+
+/** The declared environment named `name`; throws naming the declared ones when there is none. */
+export function environmentNamed(project: ProjectConfig, name: string): GhostConfig {
+  const found = project.environments.find((environment) => environment.environment === name);
+  if (found) return found;
+  const known = project.environments.map((environment) => environment.environment).join(", ");
+  throw new Error(`no environment "${name}" (known: ${known})`);
 }
 
 /**

@@ -54,16 +54,6 @@ function replacing<T extends z.ZodType>(field: T, what: string): T {
   return field;
 }
 
-/** An optional setting whose change replaces a stateful resource. */
-function replacingOptional<T extends z.ZodType>(
-  schema: T,
-  description: string,
-  extra: Omit<SettingMeta, "description">,
-  what: string,
-) {
-  return replacing(optional(schema, description, extra), what);
-}
-
 /** A setting that is unset unless given (`derived` says what stands in for it). */
 function optional<T extends z.ZodType>(schema: T, description: string, extra: Omit<SettingMeta, "description"> = {}) {
   const field = schema.optional();
@@ -355,13 +345,15 @@ const database = section({
 });
 
 const registry = section({
-  repositoryName: replacingOptional(
-    matching(
-      /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-      "must be 2-256 characters of lowercase letters and digits, separated by '.', '_', '-' or '/'",
+  repositoryName: replacing(
+    optional(
+      matching(
+        /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+        "must be 2-256 characters of lowercase letters and digits, separated by '.', '_', '-' or '/'",
+      ),
+      "ECR repository name.",
+      { derived: '"<project>-<environment>" (the tutorial\'s is "ghost"; one per environment avoids clashes)' },
     ),
-    "ECR repository name.",
-    { derived: '"<project>-<environment>" (the tutorial\'s is "ghost"; one per environment avoids clashes)' },
     "the ECR repository (the built images)",
   ),
   imageTagMutability: withDefault(
@@ -377,10 +369,12 @@ const registry = section({
 });
 
 const pipelines = section({
-  repositoryName: replacingOptional(
-    matching(/^[\w.-]{1,100}$/, "must be 1-100 characters of letters, digits, '.', '_' and '-'"),
-    "CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef).",
-    { derived: '"<project>-<environment>-blog" (the tutorial\'s is "ghost-blog")' },
+  repositoryName: replacing(
+    optional(
+      matching(/^[\w.-]{1,100}$/, "must be 1-100 characters of letters, digits, '.', '_' and '-'"),
+      "CodeCommit repository holding the Ghost app (Dockerfile, buildspec, appspec, taskdef).",
+      { derived: '"<project>-<environment>-blog" (the tutorial\'s is "ghost-blog")' },
+    ),
     "the CodeCommit repository (the Ghost repository and its history)",
   ),
   branch: withDefault(
@@ -405,10 +399,10 @@ const pipelines = section({
     "GitHub through a connection instead of CodeCommit (both fields together).",
     { note: "CodeCommit" },
   ),
-  artifactBucketName: replacingOptional(
-    text(),
-    "Pipeline artifact bucket (KMS-encrypted; globally unique).",
-    { derived: '"<project>-<environment>-pipeline-artifacts-<region>"' },
+  artifactBucketName: replacing(
+    optional(text(), "Pipeline artifact bucket (KMS-encrypted; globally unique).", {
+      derived: '"<project>-<environment>-pipeline-artifacts-<region>"',
+    }),
     "the artifact bucket (its artifacts)",
   ),
   artifactExpirationDays: withDefault(whole(1, 3650), 30, "Days before pipeline artifacts expire."),
