@@ -107,6 +107,7 @@ describe("resolveEnvironment (defaults)", () => {
       performanceMode: "generalPurpose",
       throughputMode: "bursting",
       transitionToIa: "AFTER_30_DAYS",
+      backupRetentionDays: 35,
     });
   });
 

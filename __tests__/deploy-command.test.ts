@@ -117,10 +117,13 @@ describe("deploy arguments", () => {
 
 describe("graceful stop (tools/graceful.ts)", () => {
   const wrapper = path.join(__dirname, "support", "graceful-wrapper.ts");
+  const STAND_IN = path.join(__dirname, "support", "interruptible-child.js");
 
   async function interrupt(signals: NodeJS.Signals[]) {
     const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "graceful-")), "child.json");
-    const child = spawn(process.execPath, ["-r", REGISTER, wrapper, record], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-r", REGISTER, wrapper, process.execPath, STAND_IN, record], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     const exited = new Promise((resolve) => child.on("exit", resolve));
@@ -130,7 +133,7 @@ describe("graceful stop (tools/graceful.ts)", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await exited;
-    return { result: JSON.parse(stdout), child: JSON.parse(fs.readFileSync(record, "utf8")) };
+    return { result: JSON.parse(stdout.split("RESULT ").pop()!), child: JSON.parse(fs.readFileSync(record, "utf8")) };
   }
 
   it.each(["SIGINT", "SIGTERM"] as const)(

@@ -1,7 +1,6 @@
 // Types of the cdktf jest matchers (setup.js installs them at run time).
 import "cdktf/lib/testing/adapters/jest";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
-import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { Storage, StorageProps } from "../src/run/storage";
 import { StorageConfig } from "../src/config";
@@ -78,10 +77,43 @@ describe("Storage", () => {
     expect(fileSystem.lifecycle).toEqual({ prevent_destroy: preventDestroy });
   });
 
-  it("enables automatic backups", () => {
-    expect(synthStorage().synth).toHaveResourceWithProperties(EfsBackupPolicy, {
-      backup_policy: { status: "ENABLED" },
-    });
+  it("backs the file system up every day into a vault of its own, kept backupRetentionDays", () => {
+    const { json } = synthStorage({}, { backupRetentionDays: 90 });
+    const vault = onlyResource(json, "aws_backup_vault");
+    expect(vault.name).toBe("ghost-test-efs");
+    expect(onlyResource(json, "aws_backup_plan").rule).toEqual([
+      {
+        rule_name: "daily",
+        target_vault_name: expect.stringMatching(/^\$\{aws_backup_vault\.[^.]+\.name\}$/),
+        schedule: "cron(0 5 ? * * *)",
+        lifecycle: { delete_after: 90 },
+      },
+    ]);
+    const selection = onlyResource(json, "aws_backup_selection");
+    expect(selection.resources).toEqual([expect.stringMatching(FS_ARN)]);
+  });
+
+  it("lets AWS Backup back up and restore with its own service-role policies, under a role only it can assume", () => {
+    const { json } = synthStorage();
+    const role = onlyResource(json, "aws_iam_role");
+    expect(parsePolicy(role.assume_role_policy).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+    ]);
+    const attached = Object.values(resourcesOfType(json, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
+    expect(attached.sort()).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ]);
+    expect(onlyResource(json, "aws_backup_selection").iam_role_arn).toMatch(/^\$\{aws_iam_role\.[^.]+\.arn\}$/);
+  });
+
+  it("no longer turns on EFS's automatic backups (its own plan replaces them)", () => {
+    expect(resourcesOfType(synthStorage().json, "aws_efs_backup_policy")).toEqual({});
+  });
+
+  it.each([true, false])("sets the backup vault's prevent_destroy to preventDestroy (%s)", (preventDestroy) => {
+    const vault = onlyResource(synthStorage({ preventDestroy }).json, "aws_backup_vault");
+    expect(vault.lifecycle).toEqual({ prevent_destroy: preventDestroy });
   });
 
   it("creates one mount target per subnet, each with the security group", () => {

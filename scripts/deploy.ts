@@ -8,11 +8,10 @@
  * calls in flight, saves the state and releases the lock (tools/graceful.ts).
  */
 import { execFileSync } from "child_process";
-import { App } from "cdktf";
+import * as fs from "fs";
 import * as path from "path";
-import { environmentStackName, synthesizeOrExit } from "../src/app";
-import { environmentNamed, loadProject } from "../src/config";
-import { runGracefully } from "../tools/graceful";
+import { hasRecovery, runTerraformOrExit, say, synthesizeEnvironment } from "../tools/environment-stack";
+import { IMPORTS_FILE } from "../tools/recover";
 import { checkPlan, parseCheckArgs } from "../tools/plan-check";
 
 export const USAGE = "usage: npm run deploy -- <environment> [--allow-replace]";
@@ -23,38 +22,32 @@ export function parseDeployArgs(argv: string[]): { environment: string; allowRep
   return { environment: name, allowReplace };
 }
 
-const say = (line: string) => process.stdout.write(`==> ${line}\n`);
-
-async function terraform(dir: string, args: string[]): Promise<void> {
-  const { code, interruptedBy } = await runGracefully("terraform", [...args, "-input=false"], { cwd: dir });
-  if (interruptedBy) {
-    say(
-      `interrupted by ${interruptedBy}: Terraform stopped after saving its state; run the same deploy again to finish`,
-    );
-    process.exit(130);
-  }
-  if (code !== 0) throw new Error(`terraform ${args[0]} failed (exit ${code})`);
-}
-
 async function main(): Promise<void> {
   const { environment, allowReplace } = parseDeployArgs(process.argv.slice(2));
-  const project = loadProject();
-  const stack = environmentStackName(project.project, environmentNamed(project, environment).environment);
-  const outdir = path.resolve("cdktf.out");
-  say(`synthesizing into ${outdir}`);
-  const app = new App({ outdir });
-  synthesizeOrExit(app);
-  const dir = path.join(outdir, "stacks", stack);
+  const target = synthesizeEnvironment(environment);
+  const { stack, dir } = target;
+  const recovering = hasRecovery(target);
+  const imports = path.join(dir, IMPORTS_FILE);
+  fs.rmSync(imports, { force: true }); // an earlier recovery's, already applied
+  if (recovering) {
+    fs.copyFileSync(target.recoveryFile, imports);
+    say(`${stack}: importing what npm run recover found (${path.relative(process.cwd(), target.recoveryFile)})`);
+  }
   say(`${stack}: terraform init`);
-  await terraform(dir, ["init"]);
+  await runTerraformOrExit(dir, ["init"]);
   say(`${stack}: terraform plan`);
-  await terraform(dir, ["plan", LOCK_TIMEOUT, "-out=tfplan"]);
+  await runTerraformOrExit(dir, ["plan", LOCK_TIMEOUT, "-out=tfplan"]);
   const plan = JSON.parse(execFileSync("terraform", ["show", "-json", "tfplan"], { cwd: dir, encoding: "utf8" }));
   const { ok, report } = checkPlan(stack, plan, allowReplace);
   say(report);
   if (!ok) process.exit(1);
   say(`${stack}: terraform apply of that plan`);
-  await terraform(dir, ["apply", LOCK_TIMEOUT, "tfplan"]);
+  await runTerraformOrExit(dir, ["apply", LOCK_TIMEOUT, "tfplan"]);
+  if (recovering) {
+    fs.rmSync(target.recoveryFile);
+    fs.rmSync(imports);
+    say(`${stack}: the recovered resources are in the state again; removed the import blocks`);
+  }
   say(`${stack}: deployed`);
 }
 

@@ -19,10 +19,6 @@ export interface UnsupportedResource {
 /** Resource types moto cannot apply: left out of the apply, with everything that depends on them. */
 export const UNSUPPORTED_RESOURCES: readonly UnsupportedResource[] = [
   {
-    type: "aws_efs_backup_policy",
-    reason: "EFS PutBackupPolicy is not implemented (HTTP 500 NotImplementedError; the provider retries for minutes)",
-  },
-  {
     type: "aws_appautoscaling_target",
     reason: "Application Auto Scaling ListTagsForResource is not implemented (HTTP 500 NotImplementedError)",
   },
@@ -198,5 +194,17 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
     restores: "an email identity's tags are those of its ARN arn:aws:ses:<region>:<account>:identity/<name>",
     upstreamGap:
       "files them under .../email-identity/<name>, so ListTagsForResource on the identity's ARN answers none",
+  },
+  {
+    file: "backup_selections.py",
+    restores:
+      "AWS Backup Create/Get/List/DeleteBackupSelection, and a plan with selections cannot be deleted (the EFS backups' plan)",
+    upstreamGap: "backup selections are not implemented (plans and vaults are)",
+  },
+  {
+    file: "backup_list_tags.py",
+    restores: "AWS Backup ListTags answers a vault's or plan's tags, with or without the path's trailing slash",
+    upstreamGap:
+      "reads the ARN as the second-to-last path segment: the provider's request (no trailing slash) gets no tags, a perpetual diff",
   },
 ];

@@ -1,9 +1,9 @@
-// The deploy command's way of running Terraform, around the stand-in child: what the graceful-stop
-// test signals. Prints the child's exit code and the signal that interrupted it.
-import * as path from "path";
+// The deploy command's way of running Terraform (tools/graceful.ts), around any command: what the
+// graceful-stop tests signal, with the stand-in child or the real Terraform. The command's output
+// passes through; the last line is RESULT and the exit code and the signal that interrupted it.
 import { runGracefully } from "../../tools/graceful";
 
-const [record] = process.argv.slice(2);
-runGracefully(process.execPath, [path.join(__dirname, "interruptible-child.js"), record], {
-  say: () => undefined,
-}).then((result) => process.stdout.write(JSON.stringify(result)));
+const [command, ...args] = process.argv.slice(2);
+runGracefully(command, args, { say: () => undefined }).then((result) =>
+  process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`),
+);

@@ -19,6 +19,9 @@ import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
 import { DeploymentCallOutcomes, deploymentCalls } from "./deployment-calls";
 import { loseAndRestoreState, StateRestore } from "./state-restore";
+import { duplicatesInEmulator, interruptAndRecover, InterruptedDeploy } from "./interrupted-deploy";
+import { IMPORTS_FILE } from "../../tools/recover";
+import { KEPT_ON_TEARDOWN } from "../../src/shared/stateful";
 import { checkPlan, PlanForCheck } from "../../tools/plan-check";
 import {
   ApplicableSet,
@@ -56,7 +59,7 @@ const APPLY_TIMEOUT_MS = 8 * 60_000;
 /** The bootstrap resources the environment stacks' backend needs: applied first, the rest alongside. */
 const BACKEND_RESOURCES = /^aws_(s3_bucket|dynamodb_table)\./;
 /** The stateful resources preventDestroy guards (the CodeCommit repository is beyond moto: emulator-gaps.ts). */
-const PREVENT_DESTROY = /^aws_(db_instance|ecr_repository|efs_file_system|codecommit_repository)\./;
+const PREVENT_DESTROY = /^aws_(db_instance|ecr_repository|efs_file_system|backup_vault|codecommit_repository)\./;
 /**
  * A deployment call moto allowed and then could not answer: it authorizes before it looks for the
  * action (a refusal is a 403), so its 500 "action has not been implemented" follows an allow.
@@ -108,8 +111,32 @@ class StackRun {
        * deletion protection off): a directory synthesized from that configuration.
        */
       teardownDir?: string;
+      /**
+       * Interrupts the first apply twice and recovers, as a bad day would (interrupted-deploy.ts);
+       * the apply then finishes with the recovery's import blocks.
+       */
+      interrupt?: {
+        run: (applyArgs: string[]) => Promise<InterruptedDeploy>;
+        /** What the emulator holds twice once the apply is done (before anything else moves). */
+        duplicates: (resources: StateResource[]) => Promise<string[]>;
+      };
     },
   ) {}
+
+  /** The duplicates found right after the apply that followed the recovery. */
+  private duplicatesAfterApply: string[] = [];
+  readonly converged = once(async (): Promise<string[]> => {
+    await this.applied();
+    return this.duplicatesAfterApply;
+  });
+
+  /** The interruptions and the recovery before the apply (the stacks given `interrupt`). */
+  readonly interrupted = once(async (): Promise<InterruptedDeploy> => {
+    const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
+    return this.step("interrupted deploy and recovery", () =>
+      this.options.interrupt!.run([PARALLELISM, ...targetArgs(set)]),
+    );
+  });
 
   /**
    * The plan that decides the -target set, made in a copy without the backend (nothing is
@@ -150,6 +177,7 @@ class StackRun {
 
   readonly applied = once(async (): Promise<Applied> => {
     const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
+    if (this.options.interrupt) await this.interrupted();
     await this.step("apply", () =>
       tfOk(
         this.dir,
@@ -161,8 +189,12 @@ class StackRun {
         },
       ),
     );
+    // As npm run deploy does once the imports are applied.
+    fs.rmSync(path.join(this.dir, IMPORTS_FILE), { force: true });
     const outputs = JSON.parse(await tfOk(this.dir, ["output", "-json"], `${this.name}: terraform output`));
-    return { outputs, resources: await stateResources(this.dir) };
+    const resources = await stateResources(this.dir);
+    if (this.options.interrupt) this.duplicatesAfterApply = await this.options.interrupt.duplicates(resources);
+    return { outputs, resources };
   });
 
   /** Changes a second plan (same -target set) still wants; tolerated emulator drift is marked. */
@@ -207,6 +239,9 @@ class StackRun {
       tfOk(this.dir, ["state", "list"], `${this.name}: terraform state list`).then((out) =>
         out.split("\n").filter(Boolean),
       );
+    // The README's teardown keeps the backup vault: out of the state, it outlives the destroy.
+    const kept = (await state()).filter((address) => KEPT_ON_TEARDOWN.includes(address.split(".")[0]));
+    if (kept.length > 0) await tfOk(this.dir, ["state", "rm", ...kept], `${this.name}: terraform state rm (kept)`);
     const undeletable = (await state()).filter((address) =>
       UNDELETABLE_RESOURCES.some((gap) => address.startsWith(`${gap.type}.`)),
     );
@@ -317,6 +352,13 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         after: bootstrap.firstApplied,
         beforeDestroy: () => deployments.get(name)!(),
         teardownDir: teardownDirs[name],
+        interrupt:
+          name === STACKS.environments[0]
+            ? {
+                run: (applyArgs) => interruptAndRecover(emulator!, dirs[name], applyArgs),
+                duplicates: (resources) => duplicatesInEmulator(emulator!, dirs[name], resources),
+              }
+            : undefined,
       });
       runs.set(name, stack);
       replacements.set(
@@ -653,7 +695,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         );
       });
 
-      it("refuses a plain terraform destroy at plan time while preventDestroy is on, naming the file system, the database and the image repository", async () => {
+      it("refuses a plain terraform destroy at plan time while preventDestroy is on, naming the file system, its backup vault, the database and the image repository", async () => {
         const { plainDestroy } = await run(name).destroyed();
         const { set } = await run(name).planned();
         const guarded = set.applied.filter((address) => PREVENT_DESTROY.test(address));
@@ -664,6 +706,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         expect(plainDestroy.code).toBe(1);
         expect(preventDestroyRefusals(plainDestroy.stderr).sort()).toEqual(guarded.sort());
         expect(guarded.map((address) => address.split(".")[0]).sort()).toEqual([
+          "aws_backup_vault",
           "aws_db_instance",
           "aws_ecr_repository",
           "aws_efs_file_system",
@@ -692,8 +735,64 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         );
         expect(DBInstanceAutomatedBackups.map((b: { Status: string }) => b.Status)).toEqual(["retained"]);
       });
+
+      it("keeps the file system's backup vault after the teardown, and its plan backs up only this file system", async () => {
+        const { remaining } = await run(name).destroyed();
+        const { resources } = await run(name).applied();
+        const [vault] = ofType(resources, "aws_backup_vault");
+        const [selection] = ofType(resources, "aws_backup_selection");
+        const [fileSystem] = ofType(resources, "aws_efs_file_system");
+        expect(selection.values.resources).toEqual([fileSystem.values.arn]);
+        expect(remaining.filter((address) => address.startsWith("aws_backup_vault."))).toEqual([]);
+        const region = vault.values.arn.split(":")[3];
+        const described = await emulator!.call(
+          "backup",
+          "describe_backup_vault",
+          { BackupVaultName: vault.values.name },
+          region,
+        );
+        expect(described.BackupVaultArn).toBe(vault.values.arn);
+      });
     });
   }
+
+  describe(`a first deploy interrupted, then recovered (${STACKS.environments[0]}, README: Recovery)`, () => {
+    const interrupted = () => run(STACKS.environments[0]).interrupted();
+
+    it("stops gracefully on Ctrl-C through npm run deploy's runner: what it created is in the state, the lock released", async () => {
+      const { ctrlC } = await interrupted();
+      expect(ctrlC.exit).toEqual({ code: 1, interruptedBy: "SIGINT" });
+      expect(ctrlC.created.length).toBeGreaterThanOrEqual(12);
+      expect(ctrlC.created.filter((address) => !ctrlC.inState.includes(address))).toEqual([]);
+      expect(ctrlC.lockHeld).toBe(false);
+    });
+
+    it("after kill -9, keeps the lock, and the state as it was: nothing the killed apply created reached it", async () => {
+      const { ctrlC, kill } = await interrupted();
+      expect(kill.created.length).toBeGreaterThanOrEqual(25);
+      expect(kill.serial).toBe(ctrlC.serial);
+      expect(kill.lockHeld).toBe(true);
+    });
+
+    it("refuses to recover while the lock is held, naming the lock the killed deploy left", async () => {
+      const { refusedLock, lockId } = await interrupted();
+      expect(refusedLock).toBe(lockId);
+    });
+
+    it("finds everything the killed apply created with npm run recover, once unlocked, and imports each", async () => {
+      const { kill, recovery, inState } = await interrupted();
+      const imported = recovery.imports.import.map((block) => block.to);
+      // Or still in the state: a tainted entry of the same name, which the apply replaces itself.
+      const lost = kill.created.filter((address) => !imported.includes(address) && !inState.includes(address));
+      const why = (address: string) => recovery.recoveries.find((recovery) => recovery.address === address);
+      expect(lost.map(why)).toEqual([]);
+      expect(recovery.recoveries.filter((recovery) => recovery.kind === "unknown")).toEqual([]);
+    });
+
+    it("converges on the next apply: nothing in the emulator twice (VPC, subnets, groups, rules, keys, file system)", async () => {
+      expect(await run(STACKS.environments[0]).converged()).toEqual([]);
+    });
+  });
 
   describe(`state lost and restored (${STACKS.environments[0]}, README: Recovery)`, () => {
     it("plans to create the whole stack again once the state object and its digest are deleted", async () => {

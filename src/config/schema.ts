@@ -234,6 +234,11 @@ const storage = section({
     "AFTER_30_DAYS",
     "Move files not read for this long to Infrequent Access.",
   ),
+  backupRetentionDays: withDefault(
+    whole(1, 36500),
+    35,
+    "Days each daily backup of the file system is kept (1 to 36500), in the environment's own AWS Backup vault, which outlives the file system.",
+  ),
 });
 
 const service = section({
@@ -675,7 +680,7 @@ export const environmentSchema = z.strictObject({
   account,
   preventDestroy: optional(
     flag(),
-    "Terraform refuses to destroy or replace the stateful resources (EFS file system, RDS instance, ECR repository, CodeCommit repository): a destroy, or a change that would replace one, fails at plan time (`prevent_destroy`).",
+    "Terraform refuses to destroy or replace the stateful resources (EFS file system and its backup vault, RDS instance, ECR repository, CodeCommit repository): a destroy, or a change that would replace one, fails at plan time (`prevent_destroy`).",
     { derived: "true in production (deletion protection on the database or the load balancer)" },
   ),
   network,

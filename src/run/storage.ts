@@ -1,11 +1,23 @@
 import { Construct } from "constructs";
 import { GHOST, StorageConfig } from "../config";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
-import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
-import { denyInsecureTransport, policyDocument } from "../shared/iam";
+import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { assumeRolePolicy, denyInsecureTransport, policyDocument } from "../shared/iam";
+
+/** AWS Backup's own policies for the role it backs up and restores with. */
+const BACKUP_POLICY_ARNS = [
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+];
+/** Every day at 05:00 UTC (AWS Backup's default window starts within the hour). */
+const DAILY_BACKUP = "cron(0 5 ? * * *)";
 
 export interface StorageProps {
   /** Prefix of every resource name, e.g. "ghost-prod". */
@@ -18,7 +30,7 @@ export interface StorageProps {
   readonly taskRoleArn: string;
   /** The environment's `storage` section: performance and throughput modes, Infrequent Access transition. */
   readonly config: StorageConfig;
-  /** Terraform refuses to destroy or replace the file system (the config's `preventDestroy`). */
+  /** Terraform refuses to destroy or replace the file system and its backup vault (the config's `preventDestroy`). */
   readonly preventDestroy: boolean;
   /** Customer-managed KMS key ARN for encryption at rest. @default undefined (the AWS-managed `aws/elasticfilesystem` key; encryption is always on) */
   readonly kmsKeyArn?: string;
@@ -39,6 +51,8 @@ export class Storage extends Construct {
   readonly accessPointArn: string;
   /** Mount targets, so the ECS service can depend on them (a task cannot mount before they exist). */
   readonly mountTargets: EfsMountTarget[];
+  /** The vault of the file system's daily backups. */
+  readonly backupVault: BackupVault;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
@@ -59,10 +73,7 @@ export class Storage extends Construct {
     this.fileSystemId = this.fileSystem.id;
     this.fileSystemArn = this.fileSystem.arn;
 
-    new EfsBackupPolicy(this, "backup-policy", {
-      fileSystemId: this.fileSystem.id,
-      backupPolicy: { status: "ENABLED" },
-    });
+    this.backupVault = this.backups(props);
 
     this.mountTargets = props.subnetIds.map(
       (subnetId, index) =>
@@ -101,5 +112,47 @@ export class Storage extends Construct {
         },
       ]),
     });
+  }
+
+  /**
+   * Daily backups of the file system into a vault of its own, kept `backupRetentionDays`: the
+   * recovery points are not part of the file system, so they outlive it (AWS refuses to delete a
+   * vault that still holds any). This plan replaces EFS's automatic backups (a backup policy),
+   * whose vault and 35-day retention cannot be chosen.
+   */
+  private backups(props: StorageProps): BackupVault {
+    // 50 characters at most for a vault or a plan: the prefix and a short suffix.
+    const name = `${props.namePrefix}-efs`;
+    const vault = new BackupVault(this, "backup-vault", {
+      name,
+      kmsKeyArn: props.kmsKeyArn,
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+    const plan = new BackupPlan(this, "backup-plan", {
+      name,
+      rule: [
+        {
+          ruleName: "daily",
+          targetVaultName: vault.name,
+          schedule: DAILY_BACKUP,
+          lifecycle: { deleteAfter: props.config.backupRetentionDays },
+        },
+      ],
+    });
+    const role = new IamRole(this, "backup-role", {
+      name: `${props.namePrefix}-backup`,
+      assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com"),
+    });
+    BACKUP_POLICY_ARNS.forEach(
+      (policyArn, index) =>
+        new IamRolePolicyAttachment(this, `backup-role-policy-${index}`, { role: role.name, policyArn }),
+    );
+    new BackupSelection(this, "backup-selection", {
+      name,
+      planId: plan.id,
+      iamRoleArn: role.arn,
+      resources: [this.fileSystemArn],
+    });
+    return vault;
   }
 }

@@ -4,6 +4,7 @@
  */
 export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
   aws_efs_file_system: "Ghost's content (images, themes, uploads)",
+  aws_backup_vault: "the file system's backups (recovery points)",
   aws_db_instance: "Ghost's database",
   aws_ecr_repository: "the built Ghost images",
   aws_codecommit_repository: "the Ghost repository and its history",
@@ -12,3 +13,10 @@ export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
   aws_kms_key: "the key to what it encrypted (unreadable once the key is gone)",
   aws_cloudwatch_log_group: "the log history",
 };
+
+/**
+ * What the README's teardown takes out of the state before the destroy, so that it outlives the
+ * environment: the vault of the file system's backups (AWS refuses to delete it while it holds
+ * recovery points anyway).
+ */
+export const KEPT_ON_TEARDOWN: readonly string[] = ["aws_backup_vault"];
