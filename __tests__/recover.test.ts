@@ -97,12 +97,43 @@ describe("recovery after a killed deploy (tools/orphans.ts, tools/recover.ts)", 
     const { lookups, asked } = fakeAws({ aws_vpc: () => undefined, aws_subnet: () => "subnet-1" });
     const recoveries = await recover({ lookups, missing: new Set(["aws_iam_role.role"]) });
     expect(asked.map((question) => question.type)).toEqual(["aws_vpc"]);
-    expect(recoveries.filter((recovery) => recovery.kind === "missing").map((recovery) => recovery.address)).toEqual([
-      "aws_vpc.vpc",
-      "aws_subnet.subnet",
-      "aws_iam_role.role",
-      "aws_iam_role_policy.policy",
+    expect(recoveries.filter((recovery) => recovery.kind === "missing")).toEqual([
+      { address: "aws_vpc.vpc", kind: "missing", why: "no object in AWS matches its configuration" },
+      { address: "aws_subnet.subnet", kind: "missing", why: "created after aws_vpc.vpc, which AWS does not have" },
+      { address: "aws_iam_role.role", kind: "missing", why: "AWS has no object with its id" },
+      {
+        address: "aws_iam_role_policy.policy",
+        kind: "missing",
+        why: "created after aws_iam_role.role, which AWS does not have",
+      },
     ]);
+  });
+
+  it("counts a reference through a local as a dependency (a key policy naming the account from a role's ARN)", async () => {
+    const stack: StackJson = {
+      ...STACK,
+      locals: { "account-id": '${element(split(":", aws_iam_role.role.arn), 4)}' },
+      resource: {
+        ...STACK.resource,
+        aws_kms_key: { key: { description: "d", policy: "arn:aws:iam::${local.account-id}:root" } },
+      },
+    };
+    const recoveries = await recoverResources({
+      stack,
+      inState: new Set(),
+      known: () => undefined,
+      place: PLACE,
+      missing: new Set(["aws_iam_role.role"]),
+      lookups: {
+        ...fakeAws({ aws_vpc: () => "vpc-1", aws_subnet: () => "subnet-1" }).lookups,
+        aws_kms_key: async () => "ambiguous",
+      },
+    });
+    expect(recoveries).toContainEqual({
+      address: "aws_kms_key.key",
+      kind: "missing",
+      why: "created after aws_iam_role.role, which AWS does not have",
+    });
   });
 
   it("waits for an attribute only AWS knows (a cluster's ARN) and takes it from the import plan's attributes", async () => {

@@ -26,6 +26,7 @@ function report(recoveries: Recovery[]): string[] {
       `  import ${recovery.address} = ${recovery.id} (${recovery.source === "lookup" ? "found in AWS" : "by its name"})`,
     );
   lines.push(`${of("missing").length} not in AWS: the deploy creates them`);
+  for (const recovery of of("missing")) lines.push(`  create ${recovery.address} (${recovery.why})`);
   for (const recovery of of("recreated")) lines.push(`  ${recovery.address}: created again safely (${recovery.why})`);
   for (const recovery of of("unknown")) lines.push(`  NOT RECOVERED ${recovery.address}: ${recovery.why}`);
   return lines;

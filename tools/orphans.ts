@@ -75,7 +75,7 @@ export class ResourceConfig {
 
   /** The names of the resources it refers to, that must exist before it does. */
   dependencies(): string[] {
-    const text = JSON.stringify(this.raw);
+    const text = this.stack.withLocals(JSON.stringify(this.raw));
     const named = [...text.matchAll(/\$\{[^}]*?\b(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\./g)].map((match) => match[1]);
     const explicit = (this.raw.depends_on as string[] | undefined) ?? [];
     return [...new Set([...named, ...explicit])];
@@ -140,6 +140,16 @@ export class ResolvableStack {
     const config = this.byAddress.get(address);
     if (!config || seen.has(address) || !(attribute in config) || attribute === "id") return UNRESOLVED;
     return this.resolve(config[attribute], new Set([...seen, address]));
+  }
+
+  /** The text with the expressions of the locals it names appended, recursively (for references). */
+  withLocals(text: string, seen = new Set<string>()): string {
+    const named = [...text.matchAll(/\blocal\.([A-Za-z0-9_-]+)/g)]
+      .map((match) => match[1])
+      .filter((name) => !seen.has(name));
+    named.forEach((name) => seen.add(name));
+    const expanded = named.map((name) => this.withLocals(JSON.stringify(this.json.locals?.[name] ?? ""), seen));
+    return [text, ...expanded].join("\n");
   }
 
   defaultTags(config: Record<string, unknown>): Record<string, string> {
@@ -264,7 +274,7 @@ export type Recovery =
       readonly source: "configuration" | "lookup";
     }
   | { readonly address: string; readonly kind: "recreated"; readonly why: string }
-  | { readonly address: string; readonly kind: "missing" }
+  | { readonly address: string; readonly kind: "missing"; readonly why: string }
   | { readonly address: string; readonly kind: "unknown"; readonly why: string };
 
 /**
@@ -325,9 +335,10 @@ async function recoverOne(
   found: Map<string, Attributes>,
 ): Promise<Recovery | undefined> {
   const { address, type } = resource;
-  if (missing.has(address)) return { address, kind: "missing" };
+  if (missing.has(address)) return { address, kind: "missing", why: "AWS has no object with its id" };
   // A resource whose parent AWS does not have cannot exist either: it is created after it.
-  if (resource.dependencies().some((parent) => missing.has(parent))) return { address, kind: "missing" };
+  const parent = resource.dependencies().find((dependency) => missing.has(dependency));
+  if (parent) return { address, kind: "missing", why: `created after ${parent}, which AWS does not have` };
   if (RECREATED_HARMLESSLY[type]) return { address, kind: "recreated", why: RECREATED_HARMLESSLY[type] };
   const rule = IMPORT_IDS[type];
   if (rule) {
@@ -340,7 +351,7 @@ async function recoverOne(
   if (result === "ambiguous")
     return { address, kind: "unknown", why: "several objects in AWS match it: import the right one by hand" };
   if (result === undefined) return undefined;
-  if (result === "absent") return { address, kind: "missing" };
+  if (result === "absent") return { address, kind: "missing", why: "no object in AWS matches its configuration" };
   found.set(address, result.attributes);
   return { address, kind: "import", id: result.id, source: "lookup" };
 }

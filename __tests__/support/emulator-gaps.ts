@@ -19,10 +19,6 @@ export interface UnsupportedResource {
 /** Resource types moto cannot apply: left out of the apply, with everything that depends on them. */
 export const UNSUPPORTED_RESOURCES: readonly UnsupportedResource[] = [
   {
-    type: "aws_appautoscaling_target",
-    reason: "Application Auto Scaling ListTagsForResource is not implemented (HTTP 500 NotImplementedError)",
-  },
-  {
     type: "aws_codebuild_project",
     reason:
       "CodeBuild CreateProject demands a location for CODEPIPELINE source/artifacts (InvalidInputException); AWS does not",
@@ -206,5 +202,11 @@ export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
     restores: "AWS Backup ListTags answers a vault's or plan's tags, with or without the path's trailing slash",
     upstreamGap:
       "reads the ARN as the second-to-last path segment: the provider's request (no trailing slash) gets no tags, a perpetual diff",
+  },
+  {
+    file: "applicationautoscaling_tags.py",
+    restores: "Application Auto Scaling tags scalable targets and answers them in ListTagsForResource",
+    upstreamGap:
+      "ListTagsForResource/TagResource/UntagResource not implemented (HTTP 500): the ECS service's scaling target could not be applied",
   },
 ];

@@ -10,6 +10,7 @@
  *    orphans. The caller's apply then runs with the import blocks it left in the stack's directory.
  */
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "../support/emulator";
 const REGISTER = path.join(__dirname, "..", "..", "scripts", "register.js");
@@ -83,6 +84,8 @@ function interruptedApply(
     child.stderr.on("data", onOutput);
     child.on("error", reject);
     child.on("close", (code, signal) => {
+      // Beside the other commands' output, for a failure's post-mortem.
+      fs.appendFileSync(path.join(dir, "terraform.log"), `\n$ terraform apply (interrupted: ${how})\n${output}`);
       const result = output.match(/^RESULT (.*)$/m)?.[1];
       resolve({ output, exit: result ? JSON.parse(result) : { code: code ?? 1, interruptedBy: signal ?? undefined } });
     });
