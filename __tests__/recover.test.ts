@@ -3,7 +3,7 @@ import { buildApp } from "../src/app";
 import { PROJECT } from "../src/config/environments";
 import { awsLookups } from "../tools/aws-lookups";
 import { IMPORT_IDS, importBlocks, Lookup, RECREATED_HARMLESSLY, recoverResources, StackJson } from "../tools/orphans";
-import { failedImports, lockHolder, taintedEntries } from "../tools/recover";
+import { failedImports, lockHolder, stateEntries, taintedEntries } from "../tools/recover";
 import { FULL_FEATURE_ENVIRONMENT } from "./fixtures";
 import { synthStack } from "./helpers";
 
@@ -210,6 +210,22 @@ describe("recovery after a killed deploy (tools/orphans.ts, tools/recover.ts)", 
       replaced: ["aws_vpc.vpc"],
       untaint: ["aws_subnet.subnet", "aws_iam_role.role"],
     });
+  });
+
+  it("counts a resource the state lists with no instance (a create cut short) as not in the state", () => {
+    const entries = stateEntries({
+      resources: [
+        { mode: "managed", type: "aws_backup_plan", name: "plan", instances: [] },
+        {
+          mode: "managed",
+          type: "aws_iam_role",
+          name: "role",
+          instances: [{ attributes: { id: "r" }, status: "tainted" }],
+        },
+        { mode: "data", type: "aws_region", name: "current", instances: [{ attributes: { id: "eu-west-2" } }] },
+      ],
+    });
+    expect([...entries]).toEqual([["aws_iam_role.role", { attributes: { id: "r" }, tainted: true }]]);
   });
 
   it("names the lock a killed deploy left, from Terraform's refusal", () => {

@@ -203,7 +203,9 @@ export function awsLookups(providerOf: (resource: ResourceConfig) => Provider): 
           if (key.KeyState === "PendingDeletion") continue;
           const held = (await kms.send(new ListResourceTagsCommand({ KeyId }))).Tags ?? [];
           const heldTags = Object.fromEntries(held.map((tag) => [tag.TagKey, tag.TagValue]));
-          if (Object.entries(tags).every(([k, v]) => heldTags[k] === v))
+          // A key whose create was cut short may not carry its tags yet: the description (which
+          // names the environment) finds it; tags, where the key has them, must agree.
+          if (held.length === 0 || Object.entries(tags).every(([k, v]) => heldTags[k] === v))
             matches.push(withId(key.KeyId!, { key_id: key.KeyId, arn: key.Arn }));
         }
         marker = page.NextMarker;

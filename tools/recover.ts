@@ -42,7 +42,7 @@ export interface RecoveryResult {
   readonly revokedDefaultEgress: string[];
 }
 
-interface StateJson {
+export interface StateJson {
   readonly resources?: {
     mode: string;
     type: string;
@@ -69,17 +69,23 @@ function expectOk(result: TerraformResult, what: string): TerraformResult {
   return result;
 }
 
-/** The managed resources in the stack's current state, by address. */
-async function stateOf(terraform: Terraform): Promise<Map<string, StateEntry>> {
-  const pulled = expectOk(await terraform(["state", "pull"]), "terraform state pull").stdout;
-  const state = (pulled.trim() ? JSON.parse(pulled) : {}) as StateJson;
-  const managed = (state.resources ?? []).filter((resource) => resource.mode === "managed");
+/** The managed resources of a state (`terraform state pull`), by address. */
+export function stateEntries(state: StateJson): Map<string, StateEntry> {
+  // A resource whose create was cut short can stay in the state with no instance: not in it.
+  const managed = (state.resources ?? []).filter(
+    (resource) => resource.mode === "managed" && resource.instances.length > 0,
+  );
   return new Map(
     managed.map(({ type, name, instances: [instance] }) => [
       `${type}.${name}`,
-      { attributes: instance?.attributes ?? {}, tainted: instance?.status === "tainted" },
+      { attributes: instance.attributes, tainted: instance.status === "tainted" },
     ]),
   );
+}
+
+async function stateOf(terraform: Terraform): Promise<Map<string, StateEntry>> {
+  const pulled = expectOk(await terraform(["state", "pull"]), "terraform state pull").stdout;
+  return stateEntries((pulled.trim() ? JSON.parse(pulled) : {}) as StateJson);
 }
 
 /**

@@ -19,6 +19,8 @@ import { TerraformResult } from "../../tools/terraform";
 import { synthesizeStacks, WORK_DIR } from "./harness";
 import { DeploymentCallOutcomes, deploymentCalls } from "./deployment-calls";
 import { loseAndRestoreState, StateRestore } from "./state-restore";
+import { duplicatesInEmulator, interruptAndRecover, InterruptedDeploy } from "./interrupted-deploy";
+import { IMPORTS_FILE } from "../../tools/recover";
 import { KEPT_ON_TEARDOWN } from "../../src/shared/stateful";
 import { checkPlan, PlanForCheck } from "../../tools/plan-check";
 import {
@@ -109,8 +111,32 @@ class StackRun {
        * deletion protection off): a directory synthesized from that configuration.
        */
       teardownDir?: string;
+      /**
+       * Interrupts the first apply twice and recovers, as a bad day would (interrupted-deploy.ts);
+       * the apply then finishes with the recovery's import blocks.
+       */
+      interrupt?: {
+        run: (applyArgs: string[]) => Promise<InterruptedDeploy>;
+        /** What the emulator holds twice once the apply is done (before anything else moves). */
+        duplicates: (resources: StateResource[]) => Promise<string[]>;
+      };
     },
   ) {}
+
+  /** The duplicates found right after the apply that followed the recovery. */
+  private duplicatesAfterApply: string[] = [];
+  readonly converged = once(async (): Promise<string[]> => {
+    await this.applied();
+    return this.duplicatesAfterApply;
+  });
+
+  /** The interruptions and the recovery before the apply (the stacks given `interrupt`). */
+  readonly interrupted = once(async (): Promise<InterruptedDeploy> => {
+    const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
+    return this.step("interrupted deploy and recovery", () =>
+      this.options.interrupt!.run([PARALLELISM, ...targetArgs(set)]),
+    );
+  });
 
   /**
    * The plan that decides the -target set, made in a copy without the backend (nothing is
@@ -151,6 +177,7 @@ class StackRun {
 
   readonly applied = once(async (): Promise<Applied> => {
     const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
+    if (this.options.interrupt) await this.interrupted();
     await this.step("apply", () =>
       tfOk(
         this.dir,
@@ -162,8 +189,12 @@ class StackRun {
         },
       ),
     );
+    // As npm run deploy does once the imports are applied.
+    fs.rmSync(path.join(this.dir, IMPORTS_FILE), { force: true });
     const outputs = JSON.parse(await tfOk(this.dir, ["output", "-json"], `${this.name}: terraform output`));
-    return { outputs, resources: await stateResources(this.dir) };
+    const resources = await stateResources(this.dir);
+    if (this.options.interrupt) this.duplicatesAfterApply = await this.options.interrupt.duplicates(resources);
+    return { outputs, resources };
   });
 
   /** Changes a second plan (same -target set) still wants; tolerated emulator drift is marked. */
@@ -321,6 +352,13 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         after: bootstrap.firstApplied,
         beforeDestroy: () => deployments.get(name)!(),
         teardownDir: teardownDirs[name],
+        interrupt:
+          name === STACKS.environments[0]
+            ? {
+                run: (applyArgs) => interruptAndRecover(emulator!, dirs[name], applyArgs),
+                duplicates: (resources) => duplicatesInEmulator(emulator!, dirs[name], resources),
+              }
+            : undefined,
       });
       runs.set(name, stack);
       replacements.set(
@@ -717,6 +755,50 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       });
     });
   }
+
+  describe(`a first deploy interrupted, then recovered (${STACKS.environments[0]}, README: Recovery)`, () => {
+    const interrupted = () => run(STACKS.environments[0]).interrupted();
+
+    it("stops gracefully on Ctrl-C through npm run deploy's runner: what it created is in the state, the lock released", async () => {
+      const { ctrlC } = await interrupted();
+      expect(ctrlC.exit).toEqual({ code: 1, interruptedBy: "SIGINT" });
+      expect(ctrlC.created.length).toBeGreaterThanOrEqual(12);
+      expect(ctrlC.created.filter((address) => !ctrlC.inState.includes(address))).toEqual([]);
+      expect(ctrlC.lockHeld).toBe(false);
+    });
+
+    it("after kill -9, keeps the lock, and the state as it was: nothing the killed apply created reached it", async () => {
+      const { ctrlC, kill } = await interrupted();
+      expect(kill.created.length).toBeGreaterThanOrEqual(25);
+      expect(kill.serial).toBe(ctrlC.serial);
+      expect(kill.lockHeld).toBe(true);
+    });
+
+    it("refuses to recover while the lock is held, naming the lock the killed deploy left", async () => {
+      const { refusedLock, lockId } = await interrupted();
+      expect(refusedLock).toBe(lockId);
+    });
+
+    it("finds everything the killed apply created with npm run recover, once unlocked, and imports each", async () => {
+      const { kill, recovery, inState } = await interrupted();
+      const imported = recovery.imports.import.map((block) => block.to);
+      // Or still in the state: a tainted entry of the same name, which the apply replaces itself.
+      const lost = kill.created.filter((address) => !imported.includes(address) && !inState.includes(address));
+      const why = (address: string) => recovery.recoveries.find((recovery) => recovery.address === address);
+      expect(lost.map(why)).toEqual([]);
+      expect(recovery.recoveries.filter((recovery) => recovery.kind === "unknown")).toEqual([]);
+    });
+
+    it("converges on the next apply: nothing in the emulator twice (VPC, subnets, groups, rules, keys, file system)", async () => {
+      const duplicates = await run(STACKS.environments[0]).converged();
+      // On a failure, what the recovery decided for the types found twice.
+      const { recovery } = await interrupted();
+      const decided = recovery.recoveries.filter((r) =>
+        duplicates.some((d) => d.startsWith(`${r.address.split(".")[0]}:`)),
+      );
+      expect({ duplicates, decided: duplicates.length ? decided : [] }).toEqual({ duplicates: [], decided: [] });
+    });
+  });
 
   describe(`state lost and restored (${STACKS.environments[0]}, README: Recovery)`, () => {
     it("plans to create the whole stack again once the state object and its digest are deleted", async () => {
