@@ -169,7 +169,8 @@ export async function recoverStack(
   const place = { account: await accountOf(provider), region, partition: partitionOf(region) };
   const resolvable = new ResolvableStack(json, () => undefined);
   const lookups = awsLookups((resource) => resolvable.providerOf(resourceJson(json, resource.address)));
-  const tainted = await taintedEntries(json, await stateOf(terraform), lookups);
+  const before = await stateOf(terraform);
+  const tainted = await taintedEntries(json, before, lookups);
   if (tainted.replaced.length > 0) {
     log(`taking out of the state what AWS replaced (tainted, interrupted creates): ${tainted.replaced.join(", ")}`);
     expectOk(await terraform(["state", "rm", ...tainted.replaced]), "terraform state rm");
@@ -178,7 +179,9 @@ export async function recoverStack(
     log(`untainting ${address}: created just before the interruption, it is kept and updated`);
     expectOk(await terraform(["untaint", address]), `terraform untaint ${address}`);
   }
-  const state = await stateOf(terraform);
+  // Read again only when the state changed (state rm, untaint).
+  const changed = tainted.replaced.length + tainted.untaint.length > 0;
+  const state = changed ? await stateOf(terraform) : before;
   const imported = new Map<string, Attributes>();
   const missing = new Set<string>();
   let previous: { blocks: string; summary: string } | undefined;
