@@ -140,6 +140,7 @@ describe("resolveEnvironment (defaults)", () => {
       multiAz: false,
       deletionProtection: false,
       backupRetentionDays: 7,
+      caCertificate: "rds-ca-rsa2048-g1",
       databaseName: "ghost",
       username: "ghost",
     });
@@ -972,6 +973,16 @@ describe("validateProject: database", () => {
       "database.backupRetentionDays",
       backupRetentionDays,
       "must be a whole number from 1 to 35",
+    );
+  });
+
+  it.each(["rds-ca-2019", "rds-ca-rsa2048"])("rejects the RDS certificate authority %j", (caCertificate) => {
+    expectProblem(
+      withDev({ database: { caCertificate: caCertificate as never } }),
+      "dev",
+      "database.caCertificate",
+      caCertificate,
+      "rds-ca-rsa2048-g1",
     );
   });
 

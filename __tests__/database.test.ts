@@ -112,6 +112,11 @@ describe("Database", () => {
     );
   });
 
+  it("pins its TLS certificate to a current RDS certificate authority, the one given", () => {
+    expect(instanceOf().ca_cert_identifier).toBe("rds-ca-rsa2048-g1");
+    expect(instanceOf({ caCertificate: "rds-ca-ecc384-g1" }).ca_cert_identifier).toBe("rds-ca-ecc384-g1");
+  });
+
   it("derives the parameter group family from a full engine version", () => {
     const group = onlyResource(synthDatabase({}, { engineVersion: "8.0.39" }).json, "aws_db_parameter_group");
     expect(group.family).toBe("mysql8.0");

@@ -298,7 +298,15 @@ describe("ContentDelivery", () => {
     expect(CLOUDFRONT_MANAGED_POLICIES).toEqual({
       cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
       allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
+      securityHeaders: "67f7725c-6f97-4210-82d7-5512b31e9d03",
     });
+  });
+
+  it("adds the managed security headers (HSTS, nosniff, SAMEORIGIN frames) to every response", () => {
+    const { default_cache_behavior: pages, ordered_cache_behavior: uncached } = synthCdn().distribution;
+    for (const behavior of [pages, ...uncached]) {
+      expect(behavior.response_headers_policy_id).toBe("67f7725c-6f97-4210-82d7-5512b31e9d03");
+    }
   });
 
   it("serves the site's name with the us-east-1 certificate over SNI and TLS 1.2+", () => {

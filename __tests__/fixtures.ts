@@ -7,7 +7,7 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
   // A deploy role (no account id: the local-mode tiers here have no STS to check it against).
   account: { deployRoleArn: "arn:aws:iam::123456789012:role/ghost-full-deploy" },
   network: { vpcCidr: "10.20.0.0/16", natGateways: "single" },
-  loadBalancer: { accessLogs: true, testListenerCidrs: ["203.0.113.0/24"] },
+  loadBalancer: { accessLogs: true, testListenerCidrs: ["203.0.113.0/24"], deletionProtection: true },
   storage: { throughputMode: "elastic" },
   service: { cpu: 512, memory: 1024, cpuArchitecture: "ARM64", maxCount: 2 },
   database: { engine: "mysql", multiAz: true, deletionProtection: true },

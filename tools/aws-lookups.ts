@@ -328,11 +328,12 @@ export function awsLookups(providerOf: (resource: ResourceConfig) => Provider): 
       const values = known(resource, "plan_id", "name");
       if (!values) return undefined;
       const [plan, name] = values;
-      const { BackupSelectionsList } = await client(BackupClient, "backup", resource).send(
-        new ListBackupSelectionsCommand({ BackupPlanId: plan }),
-      );
+      // The plan a killed deploy recorded may be gone itself (the deploy creates it again): no selection then.
+      const selections = await client(BackupClient, "backup", resource)
+        .send(new ListBackupSelectionsCommand({ BackupPlanId: plan }))
+        .then((page) => page.BackupSelectionsList, notFound);
       return single(
-        (BackupSelectionsList ?? []).filter((selection) => selection.SelectionName === name),
+        (selections ?? []).filter((selection) => selection.SelectionName === name),
         (selection) => ({ id: `${plan}|${selection.SelectionId}`, attributes: { id: selection.SelectionId } }),
       );
     },

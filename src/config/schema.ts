@@ -14,6 +14,7 @@ import {
   CODEBUILD_COMPUTE_TYPES,
   CPU_ARCHITECTURES,
   DATABASE_ENGINES,
+  RDS_CA_CERTIFICATES,
   DMARC_POLICIES,
   ECS_DEPLOYMENT_CONFIGS,
   EFS_PERFORMANCE_MODES,
@@ -325,6 +326,11 @@ const database = section({
     "true in prod",
   ),
   backupRetentionDays: withDefault(whole(1, 35), 7, "Automated backup retention, days (1 to 35)."),
+  caCertificate: withDefault(
+    oneOf(RDS_CA_CERTIFICATES),
+    "rds-ca-rsa2048-g1",
+    "The certificate authority of the database's TLS certificate (Ghost verifies it with its Amazon RDS bundle). Pinned, so the instance never starts on an expiring default.",
+  ),
   databaseName: replacing(
     withDefault(
       matching(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, "must be 1-64 letters, digits or '_', starting with a letter"),

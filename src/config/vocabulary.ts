@@ -14,6 +14,9 @@ export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 export const DATABASE_ENGINES = ["mysql", "sqlite"] as const;
 export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 
+/** RDS's current certificate authorities (the 2019 one expired in 2024). */
+export const RDS_CA_CERTIFICATES = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"] as const;
+
 export const EFS_PERFORMANCE_MODES = ["generalPurpose", "maxIO"] as const;
 export type EfsPerformanceMode = (typeof EFS_PERFORMANCE_MODES)[number];
 

@@ -17,6 +17,11 @@ export const CLOUDFRONT_MANAGED_POLICIES = {
   cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
   /** Origin request policy Managed-AllViewer: every header (Host too), cookie and query string. */
   allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
+  /**
+   * Response headers policy Managed-SecurityHeadersPolicy: HSTS (one year), X-Content-Type-Options,
+   * X-Frame-Options SAMEORIGIN (Ghost's admin and portal frame only their own origin), Referrer-Policy.
+   */
+  securityHeaders: "67f7725c-6f97-4210-82d7-5512b31e9d03",
 } as const;
 
 /**
@@ -112,6 +117,7 @@ export class ContentDelivery extends Construct {
       compress: true,
       cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
       originRequestPolicyId: CLOUDFRONT_MANAGED_POLICIES.allViewer,
+      responseHeadersPolicyId: CLOUDFRONT_MANAGED_POLICIES.securityHeaders,
     }));
 
     this.distribution = new CloudfrontDistribution(this, "distribution", {
@@ -143,6 +149,7 @@ export class ContentDelivery extends Construct {
         cachedMethods: ["GET", "HEAD"],
         compress: true,
         cachePolicyId: pages.id,
+        responseHeadersPolicyId: CLOUDFRONT_MANAGED_POLICIES.securityHeaders,
       },
       orderedCacheBehavior: uncached,
       restrictions: { geoRestriction: { restrictionType: "none" } },

@@ -98,6 +98,7 @@ export class Database extends Construct {
       multiAz: config.multiAz,
       deletionProtection: config.deletionProtection,
       backupRetentionPeriod: config.backupRetentionDays,
+      caCertIdentifier: config.caCertificate,
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: LOG_EXPORTS,

@@ -39,7 +39,7 @@ export function ghostAwsProvider(scope: Construct, props: GhostAwsProviderProps)
       accessKey: local.accessKey,
       secretKey: local.secretKey,
       skipCredentialsValidation: true,
-      skipRequestingAccountId: !accountId,
+      skipRequestingAccountId: !accountId && !local.answersSts,
       skipMetadataApiCheck: "true",
       skipRegionValidation: true,
       s3UsePathStyle: true,

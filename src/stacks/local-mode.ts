@@ -51,6 +51,12 @@ export interface LocalMode {
   readonly dynamodbEndpoint?: string;
   readonly accessKey: string;
   readonly secretKey: string;
+  /**
+   * The endpoint answers STS (moto does, s3rver does not): the provider asks it for the account id.
+   * Without it, the provider reads every security-group rule that references a group back as
+   * "<account>/<sg-id>", a perpetual diff. @default false
+   */
+  readonly answersSts?: boolean;
 }
 
 export function localModeFromEnv(env: NodeJS.ProcessEnv = process.env): LocalMode | undefined {
