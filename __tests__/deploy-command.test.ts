@@ -126,14 +126,27 @@ describe("graceful stop (tools/graceful.ts)", () => {
     });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    for (let i = 0; i < 100 && !fs.existsSync(record); i++) await new Promise((r) => setTimeout(r, 50));
-    for (const signal of signals) {
-      child.kill(signal);
-      await new Promise((r) => setTimeout(r, 50));
+    let running = true;
+    const exited = new Promise((resolve) => child.on("exit", resolve)).finally(() => (running = false));
+    // Signalled only once the stand-in runs (the wrapper's handlers are in place by then): on a
+    // loaded machine the two Node starts take seconds; the test's timeout bounds the wait.
+    while (running && !fs.existsSync(record)) await new Promise((r) => setTimeout(r, 50));
+    const standIn: number | undefined = running ? JSON.parse(fs.readFileSync(record, "utf8")).started : undefined;
+    try {
+      for (const signal of signals) {
+        child.kill(signal);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await exited;
+      return { result: JSON.parse(stdout.split("RESULT ").pop()!), child: JSON.parse(fs.readFileSync(record, "utf8")) };
+    } finally {
+      // Left running, it would hold Jest's output open and Jest would never exit.
+      try {
+        if (standIn) process.kill(standIn, "SIGKILL");
+      } catch {
+        // it exited, as it should
+      }
     }
-    await exited;
-    return { result: JSON.parse(stdout.split("RESULT ").pop()!), child: JSON.parse(fs.readFileSync(record, "utf8")) };
   }
 
   it.each(["SIGINT", "SIGTERM"] as const)(

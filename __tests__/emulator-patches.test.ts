@@ -1,7 +1,7 @@
 /** The patches carried for moto are few, listed, documented and self-retiring. */
 import * as fs from "fs";
 import * as path from "path";
-import { EMULATOR_PATCHES_DIR } from "./support/emulator";
+import { EMULATOR_PATCHES_DIR } from "../tools/emulator";
 import { EMULATOR_PATCHES } from "./support/emulator-gaps";
 
 const files = fs.readdirSync(EMULATOR_PATCHES_DIR).filter((file) => file.endsWith(".py"));

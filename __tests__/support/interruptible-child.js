@@ -17,5 +17,6 @@ process.on("SIGTERM", () => {
   signals.push("SIGTERM");
   fs.writeFileSync(record, JSON.stringify({ signals, saved: false }));
 });
-fs.writeFileSync(record, JSON.stringify({ signals, saved: false, started: true }));
+// Its pid, so that the test can end it should the wrapper die first (it is in its own group).
+fs.writeFileSync(record, JSON.stringify({ signals, saved: false, started: process.pid }));
 setInterval(() => undefined, 1000);

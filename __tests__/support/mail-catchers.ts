@@ -14,7 +14,7 @@ import * as path from "path";
 import { simpleParser } from "mailparser";
 import { generate } from "selfsigned";
 import { SMTPServer } from "smtp-server";
-import { Emulator, EMULATOR_CREDENTIALS, startEmulator } from "./emulator";
+import { Emulator, EMULATOR_CREDENTIALS, startEmulator } from "../../tools/emulator";
 import { freePort } from "./ghost-process";
 import { probe } from "./http-probe";
 import { SynthesizedTask } from "./synthesized-task";

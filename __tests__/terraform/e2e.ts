@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { loadProject } from "../../src/config";
+import { loadProject, ProjectInput } from "../../src/config";
 import { PROJECT } from "../../src/config/environments";
 import { environmentStackName } from "../../src/app";
 import { stateStackName } from "../../src/stacks/state-stack";
@@ -32,8 +32,8 @@ export function describeWithPython(name: string, body: () => void): void {
 }
 
 /** Stack names from the project configuration, known before anything is synthesized. */
-export function stackNames(): { bootstrap: string; environments: string[] } {
-  const project = loadProject(PROJECT);
+export function stackNames(input: ProjectInput = PROJECT): { bootstrap: string; environments: string[] } {
+  const project = loadProject(input);
   return {
     bootstrap: stateStackName(project.project),
     environments: project.environments.map((config) => environmentStackName(project.project, config.environment)),
@@ -95,9 +95,30 @@ export function tf(
 }
 
 /**
+ * `terraform force-unlock` of the backend `cwd`'s configuration names. After a failed `init` the
+ * directory's backend is still the one it had, so the unlock runs in a scratch directory that
+ * holds only the configured backend.
+ */
+async function forceUnlock(cwd: string, args: string[], lockId: string): Promise<void> {
+  if (args[0] !== "init") {
+    await tf(cwd, ["force-unlock", "-force", lockId]);
+    return;
+  }
+  const scratch = fs.mkdtempSync(path.join(cwd, ".unlock-"));
+  try {
+    const { backend } = readStack(cwd).terraform;
+    fs.writeFileSync(path.join(scratch, "backend.tf.json"), JSON.stringify({ terraform: { backend } }));
+    await tf(scratch, ["init", "-input=false"]);
+    await tf(scratch, ["force-unlock", "-force", lockId]);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
  * `tf`, retried once after a stale state lock. The tiers run one command at a time per stack, so
  * a lock already held is the failed command's own: its lock PutItem went out twice (an SDK retry
- * under load) and the second found the first.
+ * under load) and the second found the first. The emulator's log has a line for each retry.
  */
 async function tfLocked(
   cwd: string,
@@ -109,7 +130,7 @@ async function tfLocked(
     result.code === 1 ? /Error acquiring the state lock[\s\S]*?ID:\s+([0-9a-f-]{36})/.exec(result.stderr) : null;
   if (!staleLock) return result;
   process.stdout.write(`terraform ${args[0]} in ${cwd}: stale state lock ${staleLock[1]} force-unlocked, retrying\n`);
-  await tf(cwd, ["force-unlock", "-force", staleLock[1]]);
+  await forceUnlock(cwd, args, staleLock[1]);
   return tf(cwd, args, timeoutMs);
 }
 

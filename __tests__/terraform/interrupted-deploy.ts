@@ -12,7 +12,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator } from "../support/emulator";
+import { Emulator } from "../../tools/emulator";
 const REGISTER = path.join(__dirname, "..", "..", "scripts", "register.js");
 import { recoverStack, RecoveryResult } from "../../tools/recover";
 import { terraformEnv } from "../../tools/terraform";

@@ -4,7 +4,7 @@
  * then plans to create everything again), then the previous version restored and the digest
  * rewritten as the README says, after which the plan must be the stack's own again.
  */
-import { Emulator } from "../support/emulator";
+import { Emulator } from "../../tools/emulator";
 import { ApplicableSet, classifyChanges, PlannedChange, planJson, readStack, targetArgs } from "./e2e";
 
 export interface StateRestore {

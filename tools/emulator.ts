@@ -1,13 +1,15 @@
 /**
  * moto in server mode: one local endpoint for every AWS API the stacks use, on a free loopback
- * port, with its request log in a file. `stop()` ends it; so does the end of this process.
+ * port, and S3 over HTTPS on another (its bucket policies deny plain HTTP, as AWS does), with its
+ * request log in a file. `stop()` ends it; so does the end of this process.
  */
 import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { LocalMode } from "../../src/stacks/local-mode";
-import { venvBin } from "../../tools/python-env";
+import * as tls from "tls";
+import { LocalMode } from "../src/stacks/local-mode";
+import { venvBin } from "./python-env";
 
 /** Dummy credentials (moto accepts any). */
 export const EMULATOR_CREDENTIALS = { accessKey: "moto-test", secretKey: "moto-test" } as const;
@@ -15,9 +17,16 @@ export const EMULATOR_CREDENTIALS = { accessKey: "moto-test", secretKey: "moto-t
 export interface Emulator {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
+  /** S3's, over HTTPS: e.g. https://127.0.0.1:41235 */
+  readonly s3Endpoint: string;
+  /**
+   * What a client of the emulator needs in its environment to trust the S3 endpoint's self-signed
+   * certificate (with the system's roots): Terraform and its provider (Go), the AWS CLI and boto3.
+   */
+  readonly env: { readonly SSL_CERT_FILE: string; readonly AWS_CA_BUNDLE: string };
   /** Every request moto served, and the tracebacks of those it failed. */
   readonly logFile: string;
-  /** Local mode with every service, S3 and DynamoDB at this emulator. */
+  /** Local mode with every service, S3 (over HTTPS) and DynamoDB at this emulator. */
   readonly local: LocalMode;
   /** Creates a Route 53 hosted zone for `name` in the emulator; resolves to its id (Z...). */
   createHostedZone(name: string): Promise<string>;
@@ -28,12 +37,17 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-function waitForPort(child: ChildProcess, logFile: string, timeoutMs: number): Promise<number> {
+/** The ports of the plain and the HTTPS server, once the server script prints them. */
+function waitForPorts(
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs: number,
+): Promise<{ plain: number; secure: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
-      const match = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(fs.readFileSync(logFile, "utf8"));
-      if (match) finish(() => resolve(Number(match[1])));
+      const ports = /emulator listening: http (\d+) https (\d+)/.exec(fs.readFileSync(logFile, "utf8"));
+      if (ports) finish(() => resolve({ plain: Number(ports[1]), secure: Number(ports[2]) }));
       else if (child.exitCode !== null)
         finish(() => reject(new Error(`moto exited (${child.exitCode}):\n${fs.readFileSync(logFile, "utf8")}`)));
       else if (Date.now() - started > timeoutMs)
@@ -71,23 +85,15 @@ async function waitForHttp(endpoint: string, timeoutMs: number): Promise<void> {
  */
 export const EMULATOR_PATCHES_DIR = path.join(__dirname, "emulator-patches");
 
-/**
- * moto's server in a thread of a Python process that exits when its stdin closes: when this
- * process ends, however it ends, the pipe closes and moto goes with it. The patches in the
- * directory given as the first argument are applied first.
- */
-const SERVER = [
-  "import glob, os, runpy, sys, threading",
-  "for patch in sorted(glob.glob(os.path.join(sys.argv[1], '*.py'))): runpy.run_path(patch)",
-  "from moto.server import main",
-  "threading.Thread(target=main, args=(['--host', '127.0.0.1', '--port', '0'],), daemon=True).start()",
-  "sys.stdin.read()",
-].join("\n");
+/** The server script: the patches, then moto over HTTP and (for S3) HTTPS in one process. */
+const SERVER = path.join(__dirname, "emulator-server.py");
 
 export async function startEmulator(options: { venv: string; logFile: string }): Promise<Emulator> {
   fs.writeFileSync(options.logFile, "");
   const log = fs.openSync(options.logFile, "a");
-  const child = spawn(venvBin("python", options.venv), ["-u", "-c", SERVER, EMULATOR_PATCHES_DIR], {
+  const base = options.logFile.replace(/\.log$/, "");
+  const [certificate, key, caBundle] = [`${base}-tls.crt`, `${base}-tls.key`, `${base}-ca-bundle.pem`];
+  const child = spawn(venvBin("python", options.venv), ["-u", SERVER, EMULATOR_PATCHES_DIR, certificate, key], {
     stdio: ["pipe", log, log],
     env: {
       ...process.env,
@@ -110,9 +116,13 @@ export async function startEmulator(options: { venv: string; logFile: string }):
   };
 
   try {
-    const port = await waitForPort(child, options.logFile, 30_000);
-    const endpoint = `http://127.0.0.1:${port}`;
+    const ports = await waitForPorts(child, options.logFile, 30_000);
+    const endpoint = `http://127.0.0.1:${ports.plain}`;
+    const s3Endpoint = `https://127.0.0.1:${ports.secure}`;
     await waitForHttp(endpoint, 30_000);
+    // The system's roots and the emulator's certificate: Go reads SSL_CERT_FILE instead of them.
+    fs.writeFileSync(caBundle, [...tls.rootCertificates, fs.readFileSync(certificate, "utf8")].join("\n"));
+    const env = { SSL_CERT_FILE: caBundle, AWS_CA_BUNDLE: caBundle };
     const call = (service: string, method: string, params: Record<string, unknown>, region = "us-east-1") =>
       new Promise<any>((resolve, reject) => {
         const script = [
@@ -123,7 +133,8 @@ export async function startEmulator(options: { venv: string; logFile: string }):
         ].join("\n");
         const child = execFile(
           venvBin("python", options.venv),
-          ["-c", script, service, endpoint, region, method],
+          ["-c", script, service, service === "s3" ? s3Endpoint : endpoint, region, method],
+          { env: { ...process.env, ...env } },
           (error, stdout, stderr) =>
             error ? reject(new Error(`${service}.${method} failed:\n${stderr}`)) : resolve(JSON.parse(stdout)),
         );
@@ -131,8 +142,10 @@ export async function startEmulator(options: { venv: string; logFile: string }):
       });
     return {
       endpoint,
+      s3Endpoint,
+      env,
       logFile: options.logFile,
-      local: { endpoint, s3Endpoint: endpoint, dynamodbEndpoint: endpoint, ...EMULATOR_CREDENTIALS },
+      local: { endpoint, s3Endpoint, dynamodbEndpoint: endpoint, answersSts: true, ...EMULATOR_CREDENTIALS },
       call,
       createHostedZone: async (name: string) => {
         const zone = await call("route53", "create_hosted_zone", { Name: name, CallerReference: name });

@@ -18,15 +18,19 @@ from botocore.exceptions import ClientError
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
-def session(given, role_arn):
-    sts = boto3.client(
-        "sts",
+def own_client(given, service):
+    """A client of the emulator under the tier's own keys."""
+    return boto3.client(
+        service,
         endpoint_url=given["endpoint"],
         region_name=given["region"],
         aws_access_key_id=given["accessKey"],
         aws_secret_access_key=given["secretKey"],
     )
-    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="deployment-calls")["Credentials"]
+
+
+def session(given, role_arn):
+    credentials = own_client(given, "sts").assume_role(RoleArn=role_arn, RoleSessionName="deployment-calls")["Credentials"]
     role = boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
