@@ -71,6 +71,12 @@ export interface EmulatorPatch {
  */
 export const EMULATOR_PATCHES: readonly EmulatorPatch[] = [
   {
+    file: "rds_default_ca.py",
+    restores: "a DB instance created without a CA gets the default CA for new instances, rds-ca-rsa2048-g1",
+    upstreamGap:
+      'the default is "rds-ca-default", which no Region has: the provider modified every new database to its pinned CA and waited for it again (80 s)',
+  },
+  {
     file: "rds_dbi_resource_id.py",
     restores: "every RDS DB instance has its own DbiResourceId (two environments, two databases)",
     upstreamGap: "one hard-coded DbiResourceId for every instance: the provider's lookup by it finds two and fails",

@@ -69,6 +69,8 @@ const CONFIGS = new Map(
 );
 /** Most of an apply is the provider waiting on the API: more parallel requests than cores pays. */
 const PARALLELISM = "-parallelism=16";
+/** The file each stack's first plan is saved in, for its apply. */
+const SAVED_PLAN = "tfplan";
 const APPLY_TIMEOUT_MS = 8 * 60_000;
 /** The bootstrap resources the environment stacks' backend needs: applied first, the rest alongside. */
 const BACKEND_RESOURCES = /^aws_(s3_bucket|dynamodb_table)\./;
@@ -128,24 +130,19 @@ class StackRun {
 
   /** The interruptions and the recovery before the apply (the stacks given `interrupt`). */
   readonly interrupted = once(async (): Promise<InterruptedDeploy> => {
-    const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
+    const { set } = await this.planned();
     return this.step("interrupted deploy and recovery", () =>
       this.options.interrupt!.run([PARALLELISM, ...targetArgs(set)]),
     );
   });
 
   /**
-   * The plan that decides the -target set, made in a copy without the backend (nothing is
-   * applied yet, so the state is empty either way): it need not wait for the stack's backend.
+   * The plan the apply carries out, saved as a pipeline saves it (so the apply plans nothing
+   * again), made once the stack's backend exists; it also decides the -target set.
    */
   readonly planned = once(async (): Promise<{ plan: PlanJson; set: ApplicableSet }> => {
-    const { plan } = await this.step("plan", async () => {
-      const json = readStack(this.dir);
-      delete json.terraform.backend;
-      const dir = writeStackCopy(`${this.dir}-plan`, json);
-      await tfOk(dir, ["init", "-input=false"], `${this.name}: terraform init of the plan copy`);
-      return planJson(dir, ["-refresh=false"]);
-    });
+    await this.firstApplied();
+    const { plan } = await this.step("plan", () => planJson(this.dir, [PARALLELISM], SAVED_PLAN));
     return { plan, set: applicableSet(plan, { bootstrap: this.options.bootstrap }) };
   });
 
@@ -178,12 +175,14 @@ class StackRun {
   });
 
   readonly applied = once(async (): Promise<Applied> => {
-    const [{ set }] = await Promise.all([this.planned(), this.firstApplied()]);
+    const { set } = await this.planned();
     if (this.options.interrupt) await this.interrupted();
+    // The saved plan, unless the interruptions changed the state since or the gaps leave resources out.
+    const planOrTargets = this.options.interrupt || set.excluded.size > 0 ? targetArgs(set) : [SAVED_PLAN];
     await this.step("apply", () =>
       tfOk(
         this.dir,
-        ["apply", "-input=false", "-auto-approve", PARALLELISM, ...targetArgs(set)],
+        ["apply", "-input=false", "-auto-approve", PARALLELISM, ...planOrTargets],
         `${this.name}: terraform apply`,
         {
           timeoutMs: APPLY_TIMEOUT_MS,
@@ -221,12 +220,23 @@ class StackRun {
    * then the teardown configuration deployed, what moto cannot delete taken out of the state, and
    * the -target set destroyed. Returns the refused plan and what the state still holds.
    */
+  /**
+   * A plain `terraform plan -destroy` of the applied stack. It changes nothing (no refresh, no
+   * lock), so it runs beside the deployments, once the re-plan is done.
+   */
+  readonly plainDestroyPlanned = once(async (): Promise<TerraformResult> => {
+    await Promise.allSettled([this.replanned()]);
+    await this.applied();
+    const { set } = await this.planned();
+    return this.step("plan of a plain destroy", () =>
+      tf(this.dir, ["plan", "-destroy", "-input=false", "-refresh=false", "-lock=false", ...targetArgs(set)]),
+    );
+  });
+
   readonly destroyed = once(async (): Promise<{ plainDestroy: TerraformResult; remaining: string[] }> => {
     await Promise.allSettled([this.applied(), this.replanned(), this.options.beforeDestroy?.()]);
     const { set } = await this.planned();
-    const plainDestroy = await this.step("plan of a plain destroy", () =>
-      tf(this.dir, ["plan", "-destroy", "-input=false", "-refresh=false", ...targetArgs(set)]),
-    );
+    const plainDestroy = await this.plainDestroyPlanned();
     const teardown = this.options.teardownDir;
     // Only the resources the teardown settings change: the rest of such a plan is emulator drift
     // (the tolerated changes of the re-plan), which moto cannot always apply (UpdateDeploymentGroup).
@@ -275,14 +285,24 @@ class StackRun {
     return { plainDestroy, remaining: await state() };
   });
 
-  /** Runs one step and prints how long it took. */
+  /** Runs one step and prints how long it took (an apply or destroy: and what it waited for longest). */
   async step<T>(what: string, body: () => Promise<T>): Promise<T> {
     const started = Date.now();
     const result = await body();
     const [took, at] = [started, TIER_STARTED].map((since) => Math.round((Date.now() - since) / 1000));
-    process.stdout.write(`end-to-end ${this.name}: ${what} ${took} s (done at ${at} s)\n`);
+    const waits = typeof result === "string" ? slowest(result) : "";
+    process.stdout.write(`end-to-end ${this.name}: ${what} ${took} s (done at ${at} s)${waits}\n`);
     return result;
   }
+}
+
+/** The three resources an apply or destroy took longest for, from Terraform's progress lines. */
+function slowest(output: string): string {
+  const took = [...output.matchAll(/^(\S+): (?:Creation|Modifications|Destruction) complete after (?:(\d+)m)?(\d+)s/gm)]
+    .map(([, address, minutes, seconds]): [string, number] => [address, Number(minutes ?? 0) * 60 + Number(seconds)])
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 3);
+  return took.length ? `; slowest: ${took.map(([address, seconds]) => `${address} ${seconds} s`).join(", ")}` : "";
 }
 
 /** Two deployments acted out on an applied environment (blue → green → blue), each re-planned. */
@@ -521,10 +541,14 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
       return { plan, key: backend.s3.key as string, size: Number(object.ContentLength) };
     });
     bootstrapMigration().catch(() => undefined);
-    for (const name of STACKS.environments)
+    for (const name of STACKS.environments) {
+      run(name)
+        .plainDestroyPlanned()
+        .catch(() => undefined);
       run(name)
         .destroyed()
         .catch(() => undefined);
+    }
     // The copy runs while the environment stacks' applies mostly wait on the API.
     perpetualDiff = once(() =>
       replanWithPerpetualDiff(dirs[STACKS.environments[0]], run(STACKS.environments[0]).planned),
