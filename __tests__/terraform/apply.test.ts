@@ -216,11 +216,6 @@ class StackRun {
   });
 
   /**
-   * The README's teardown: a plain destroy first (refused at plan time while preventDestroy is on),
-   * then the teardown configuration deployed, what moto cannot delete taken out of the state, and
-   * the -target set destroyed. Returns the refused plan and what the state still holds.
-   */
-  /**
    * A plain `terraform plan -destroy` of the applied stack. It changes nothing (no refresh, no
    * lock), so it runs beside the deployments, once the re-plan is done.
    */
@@ -233,6 +228,11 @@ class StackRun {
     );
   });
 
+  /**
+   * The README's teardown: a plain destroy first (refused at plan time while preventDestroy is on),
+   * then the teardown configuration deployed, what moto cannot delete taken out of the state, and
+   * the -target set destroyed. Returns the refused plan and what the state still holds.
+   */
   readonly destroyed = once(async (): Promise<{ plainDestroy: TerraformResult; remaining: string[] }> => {
     await Promise.allSettled([this.applied(), this.replanned(), this.options.beforeDestroy?.()]);
     const { set } = await this.planned();
