@@ -11,6 +11,7 @@ import { loadProject } from "../src/config";
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_FILE = path.join(ROOT, ".github", "workflows", "terraform.yml");
 const BUILDSPEC_FILE = path.join(ROOT, "ci", "buildspec-plan.yml");
+const README_FILE = path.join(ROOT, "README.md");
 
 interface Step {
   name?: string;
@@ -71,6 +72,42 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv = {}) {
     env: { ...process.env, ...env },
     encoding: "utf8",
   });
+}
+
+/** The `terraform [-chdir=...] plan ...` command lines of a script (comments left out). */
+function terraformPlans(script: string): string[] {
+  return script.split("\n").filter((line) => /^\s*terraform(\s+-chdir=\S+)?\s+plan\b/.test(line));
+}
+
+/** Commands that write or unlock state, or apply: none belongs where the plan role's credentials are. */
+const STATE_WRITES =
+  /\bterraform\b.*\s(apply|destroy|import|taint|untaint|force-unlock|state\s+(rm|mv|push|replace-provider)|workspace\s+(new|delete))\b|\bcdktf\s+(deploy|destroy)\b|\bnpm run (deploy|destroy)\b/;
+
+/** Plans under the plan role read state only: no lock (so no lock-table or lock-file write), a refresh, a saved plan. */
+function expectReadOnlyPlans(scripts: string[]) {
+  const plans = scripts.flatMap(terraformPlans);
+  expect(plans.length).toBeGreaterThan(0);
+  for (const command of plans) {
+    expect(command).toMatch(/\s-lock=false\b/);
+    expect(command).not.toMatch(/-lock-timeout\b/);
+    expect(command).not.toMatch(/\s-lock=true\b/);
+    expect(command).toMatch(/\s-refresh=true\b/);
+    expect(command).toMatch(/\s-input=false\b/);
+    expect(command).toMatch(/\s-out=tfplan\b/);
+  }
+  for (const script of scripts) {
+    for (const line of script.split("\n").filter((l) => !/^\s*#/.test(l))) expect(line).not.toMatch(STATE_WRITES);
+  }
+}
+
+/** The IAM policy example in README's plan-role bullet (the first json block after "**plan role**"). */
+function readmePlanRolePolicy(): { Statement: Record<string, unknown>[] } {
+  const readme = fs.readFileSync(README_FILE, "utf8");
+  const bullet = readme.indexOf("**plan role**");
+  if (bullet < 0) throw new Error("README.md has no **plan role** bullet");
+  const block = /```json\n([\s\S]*?)\n\s*```/.exec(readme.slice(bullet, readme.indexOf("**deploy role**", bullet)));
+  if (!block) throw new Error("README.md's plan-role bullet has no json policy example");
+  return JSON.parse(block[1]);
 }
 
 /** The flag's value in both jobs: set only by the dispatch input. */
@@ -146,6 +183,10 @@ describe("GitHub Actions workflow", () => {
     expect(step.run).toMatch(/terraform -chdir="\$dir" plan .*-out=/);
     expect(step.env!.STACKS).toBe("${{ steps.stacks.outputs.names }}");
     expect(JSON.stringify(workflow)).not.toMatch(/ghost-(dev|prod)/);
+  });
+
+  it("plans read-only on state under the plan role: -lock=false, no lock timeout, nothing that writes state", () => {
+    expectReadOnlyPlans(plan.steps.map((step) => step.run ?? ""));
   });
 
   it("lists the stacks with an S3 backend from the synth manifest", () => {
@@ -287,9 +328,43 @@ describe("CodeBuild buildspec", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("plans read-only on state: -lock=false, no lock timeout, nothing that writes state", () => {
+    expectReadOnlyPlans(commands);
+  });
+
   it("keeps the plans as the build's artifacts", () => {
     expect(buildspec.artifacts["base-directory"]).toBe("plans");
     expect(buildspec.artifacts.files).toEqual(["**/*"]);
     expect(commands[position(/terraform .*\bplan\b/, "plans")]).toMatch(/plans\/\$stack/);
+  });
+});
+
+describe("README plan role", () => {
+  const policy = readmePlanRolePolicy();
+  const statements = policy.Statement;
+  const actions = statements.flatMap((statement) => [statement.Action].flat() as string[]);
+
+  it("is a valid policy of Allow statements with explicit actions", () => {
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe("Allow");
+      expect(statement.NotAction).toBeUndefined();
+      expect(statement.Action).toBeDefined();
+    }
+  });
+
+  it("reads the state (s3:GetObject on the project's prefix, s3:ListBucket on the bucket)", () => {
+    const resourcesOf = (action: string) =>
+      statements.filter((statement) => [statement.Action].flat().includes(action)).flatMap((s) => [s.Resource].flat());
+    expect(resourcesOf("s3:GetObject")).toEqual(["arn:aws:s3:::<bucket>/<project>/*"]);
+    expect(resourcesOf("s3:ListBucket")).toEqual(["arn:aws:s3:::<bucket>"]);
+  });
+
+  it("cannot write, delete or lock state: no s3:Put*, s3:Delete*, dynamodb:* or wildcard action", () => {
+    for (const action of actions) {
+      expect(action).not.toMatch(/^s3:(Put|Delete)/i);
+      expect(action).not.toMatch(/^dynamodb:/i);
+      expect(action).not.toContain("*");
+    }
   });
 });
