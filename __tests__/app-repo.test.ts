@@ -24,6 +24,7 @@ import {
 } from "../src/build/app-repo";
 import { buildApp } from "../src/app";
 import { loadProject } from "../src/config";
+import { BOOTSTRAP_CONTAINER } from "../src/run/owner-bootstrap";
 import { parseArgs, writeAppRepository } from "../scripts/app-repo";
 import { onlyResource, synthStack } from "./helpers";
 
@@ -265,12 +266,19 @@ describe.each(loadProject().environments.map((config) => [config.environment, co
     const registered = registeredTaskDefinition(resource);
 
     it("is the Terraform task definition with the image replaced by <IMAGE1_NAME>", () => {
-      const [container] = registered.containerDefinitions;
+      const [container, bootstrap] = registered.containerDefinitions;
       expect(container.image).toBe(pullableImage(config.service.ghostImage)); // first pull from the ECR Public mirror
       expect(JSON.parse(output.value)).toEqual({
         ...registered,
-        containerDefinitions: [{ ...container, image: IMAGE1_PLACEHOLDER }],
+        containerDefinitions: [{ ...container, image: IMAGE1_PLACEHOLDER }, bootstrap],
       });
+    });
+
+    it("keeps the owner bootstrap beside Ghost, on Ghost's upstream image: CodeDeploy replaces only Ghost's", () => {
+      const [, bootstrap, ...others] = JSON.parse(output.value).containerDefinitions;
+      expect(others).toEqual([]);
+      expect(bootstrap.name).toBe(BOOTSTRAP_CONTAINER);
+      expect(bootstrap.image).toBe(pullableImage(config.service.ghostImage));
     });
 
     it("is written to taskdef.json by `npm run app-repo` exactly as Terraform registers it", () => {
@@ -283,8 +291,11 @@ describe.each(loadProject().environments.map((config) => [config.environment, co
       writeAppRepository({ env: environment, out }, outputs, loadProject());
 
       const taskdef = JSON.parse(fs.readFileSync(path.join(out, APP_REPO_FILES.taskDefinition), "utf8"));
-      const [container] = applied.containerDefinitions;
-      expect(taskdef).toEqual({ ...applied, containerDefinitions: [{ ...container, image: IMAGE1_PLACEHOLDER }] });
+      const [container, bootstrap] = applied.containerDefinitions;
+      expect(taskdef).toEqual({
+        ...applied,
+        containerDefinitions: [{ ...container, image: IMAGE1_PLACEHOLDER }, bootstrap],
+      });
       expect(JSON.stringify(taskdef)).not.toContain("${");
     });
   },

@@ -1,5 +1,23 @@
-/** Specification of the IPv4 CIDR arithmetic in src/config/cidr.ts. */
-import { Cidr, cidrContains, cidrsOverlap, deriveSubnetCidrs, formatCidr, parseCidr } from "../src/config/cidr";
+/** Specification of the IPv4 and IPv6 CIDR arithmetic in src/config/cidr.ts. */
+import {
+  anyCidrContains,
+  anyCidrsOverlap,
+  Cidr,
+  cidrContains,
+  cidrsOverlap,
+  deriveSubnetCidrs,
+  formatAnyCidr,
+  formatCidr,
+  formatIpv6Address,
+  formatIpv6Cidr,
+  ipv6CidrContains,
+  ipv6CidrsOverlap,
+  networkOfHostCidr,
+  parseAnyCidr,
+  parseCidr,
+  parseIpv6Address,
+  parseIpv6Cidr,
+} from "../src/config/cidr";
 
 /** Parses a CIDR the test knows to be valid. */
 function cidr(text: string): Cidr {
@@ -148,5 +166,113 @@ describe("deriveSubnetCidrs", () => {
   it("returns undefined for an invalid VPC CIDR or no AZ", () => {
     expect(deriveSubnetCidrs("10.0.0.1/16", 2)).toBeUndefined();
     expect(deriveSubnetCidrs("10.0.0.0/16", 0)).toBeUndefined();
+  });
+});
+
+describe("parseIpv6Cidr", () => {
+  it("parses a canonical CIDR into its 128-bit network and prefix", () => {
+    expect(parseIpv6Cidr("2001:db8::/32")).toEqual({ network: 0x20010db8n << 96n, prefix: 32 });
+  });
+
+  it("parses the extremes ::/0 and a full /128", () => {
+    expect(parseIpv6Cidr("::/0")).toEqual({ network: 0n, prefix: 0 });
+    expect(parseIpv6Cidr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128")).toEqual({
+      network: (1n << 128n) - 1n,
+      prefix: 128,
+    });
+  });
+
+  it.each(["2001:0DB8:0000:0000::/32", "2001:db8:0:0:0:0:0:0/32", "2001:DB8::/32"])(
+    "reads the non-canonical spelling %j as 2001:db8::/32",
+    (text) => {
+      expect(parseIpv6Cidr(text)).toEqual(parseIpv6Cidr("2001:db8::/32"));
+    },
+  );
+
+  it("reads a trailing dotted quad as the last 32 bits", () => {
+    expect(parseIpv6Cidr("::ffff:192.0.2.0/120")).toEqual({ network: (0xffffn << 32n) | 0xc0000200n, prefix: 120 });
+  });
+
+  it.each([
+    "",
+    "2001:db8::",
+    "2001:db8::/",
+    "2001:db8:::/32",
+    "1::2::/64",
+    ":1::/64",
+    "1:2:3:4:5:6:7/112",
+    "1:2:3:4:5:6:7:8:9/128",
+    "1:2:3:4:5:6:7:8::/128",
+    "2001:db8::g/128",
+    "12345::/16",
+    " 2001:db8::/32",
+    "2001:db8::/032",
+    "::ffff:256.0.0.0/120",
+  ])("rejects bad syntax %j", (text) => {
+    expect(parseIpv6Cidr(text)).toBeUndefined();
+  });
+
+  it("rejects a prefix above 128", () => {
+    expect(parseIpv6Cidr("2001:db8::/129")).toBeUndefined();
+  });
+
+  it.each(["2001:db8::1/32", "2001:db8:4000::/33", "::1/127"])("rejects %j because host bits are set", (text) => {
+    expect(parseIpv6Cidr(text)).toBeUndefined();
+  });
+});
+
+describe("formatIpv6Cidr and formatIpv6Address (RFC 5952)", () => {
+  it.each([
+    ["2001:0DB8:0000:0000:0000:0000:0000:0000/32", "2001:db8::/32"],
+    ["0:0:0:0:0:0:0:1/128", "::1/128"],
+    ["1:0:0:2:0:0:0:0/128", "1:0:0:2::/128"],
+    ["1:0:0:2:0:0:3:4/128", "1::2:0:0:3:4/128"],
+    ["1:0:2:3:4:5:6:7/128", "1:0:2:3:4:5:6:7/128"],
+  ])(
+    "writes %j as %j: lower case, no leading zeros, the first longest zero run of two or more as ::",
+    (text, canonical) => {
+      expect(formatIpv6Cidr(parseIpv6Cidr(text)!)).toBe(canonical);
+    },
+  );
+
+  it("reads back what it writes", () => {
+    const address = parseIpv6Address("2001:db8:0:1::ab")!;
+    expect(parseIpv6Address(formatIpv6Address(address))).toBe(address);
+  });
+});
+
+describe("IPv6 containment and overlap", () => {
+  const v6 = (text: string) => parseIpv6Cidr(text)!;
+
+  it("contains a longer prefix inside, not one outside or shorter", () => {
+    expect(ipv6CidrContains(v6("2001:db8::/32"), v6("2001:db8:1::/48"))).toBe(true);
+    expect(ipv6CidrContains(v6("2001:db8::/32"), v6("2001:db9::/48"))).toBe(false);
+    expect(ipv6CidrContains(v6("2001:db8:1::/48"), v6("2001:db8::/32"))).toBe(false);
+  });
+
+  it("overlaps in either direction, never for disjoint blocks", () => {
+    expect(ipv6CidrsOverlap(v6("2001:db8:1::/48"), v6("2001:db8::/32"))).toBe(true);
+    expect(ipv6CidrsOverlap(v6("fe80::/10"), v6("fc00::/7"))).toBe(false);
+  });
+});
+
+describe("either family", () => {
+  it("parses by the colon and never compares across families", () => {
+    const v4 = parseAnyCidr("203.0.113.0/24")!;
+    const v6 = parseAnyCidr("::ffff:203.0.113.0/120")!;
+    expect([v4.version, v6.version]).toEqual([4, 6]);
+    expect(anyCidrsOverlap(v4, v6)).toBe(false);
+    expect(anyCidrContains(parseAnyCidr("0.0.0.0/0")!, v4)).toBe(true);
+    expect(formatAnyCidr(parseAnyCidr("2001:DB8::/32")!)).toBe("2001:db8::/32");
+  });
+
+  it.each([
+    ["203.0.113.5/24", "203.0.113.0/24"],
+    ["2001:db8::1/32", "2001:db8::/32"],
+    ["203.0.113.0/24", undefined],
+    ["203.0.113.5", undefined],
+    ["nonsense/8", undefined],
+  ])("names the network of %j, whose host bits are set: %j", (text, network) => {
+    expect(networkOfHostCidr(text)).toBe(network);
   });
 });

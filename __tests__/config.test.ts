@@ -1429,6 +1429,63 @@ describe("validateProject: edge", () => {
   });
 });
 
+describe("validateProject: admin allowlist", () => {
+  const withAllowlist = (allowedCidrs: string[]) => withDev({ admin: { allowedCidrs } });
+
+  it("defaults to everyone (an empty list)", () => {
+    expect(resolveEnvironment({ environment: "dev" }, "ghost").admin.allowedCidrs).toEqual([]);
+  });
+
+  it("accepts public IPv4 and IPv6 CIDRs, IPv6 in any spelling, and private ones beside a public one", () => {
+    expect(() => loadProject(withAllowlist(["203.0.113.0/24", "2001:DB8:0::/32", "10.0.0.0/8"]))).not.toThrow();
+  });
+
+  it.each(["203.0.113.0", "203.0.113.0/33", "2001:db8::/129", "2001:db8:::/32", "nonsense"])(
+    "rejects the malformed CIDR %j",
+    (cidr) => {
+      expectProblem(withAllowlist([cidr]), "dev", "admin.allowedCidrs[0]", cidr, "must be an IPv4 or IPv6 CIDR");
+    },
+  );
+
+  it.each([
+    ["203.0.113.7/24", "203.0.113.0/24"],
+    ["2001:db8::1/32", "2001:db8::/32"],
+  ])("rejects %j, whose host bits are set, naming the network %j", (cidr, network) => {
+    expectProblem(
+      withAllowlist([cidr]),
+      "dev",
+      "admin.allowedCidrs[0]",
+      cidr,
+      `host bits set: write the network, ${network}`,
+    );
+  });
+
+  it.each(["0.0.0.0/0", "::/0"])("rejects %j, which allows everyone, and says to leave the list empty", (cidr) => {
+    expectProblem(
+      withAllowlist([cidr]),
+      "dev",
+      "admin.allowedCidrs[0]",
+      cidr,
+      "allows everyone: leave admin.allowedCidrs empty",
+    );
+  });
+
+  it.each([
+    ["10.0.0.0/8", "192.168.1.0/24", "100.64.0.0/10", "127.0.0.1/32", "169.254.0.0/16"],
+    ["fd00::/8", "fe80::/64", "::1/128"],
+  ])("rejects a list of only private or non-routable ranges (%j, ...): nobody could reach admin", (...cidrs) => {
+    expectProblem(withAllowlist(cidrs), "dev", "admin.allowedCidrs", cidrs, "only private or non-routable ranges");
+  });
+
+  it.each([
+    ["130.176.0.0/18", "130.176.0.0/16"],
+    ["2600:9000:1::/48", "2600:9000::/28"],
+    ["64.0.0.0/8", "64.252.64.0/18"],
+  ])("rejects %j, which overlaps CloudFront's %s: anyone's distribution comes from there", (cidr, range) => {
+    expectProblem(withAllowlist([cidr]), "dev", "admin.allowedCidrs[0]", cidr, `overlaps CloudFront's ${range}`);
+  });
+});
+
 describe("validateProject: HTTPS in production", () => {
   const CERTIFICATE = "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
   const DNS = { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.mysite.org" };

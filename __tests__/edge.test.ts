@@ -6,11 +6,14 @@ import { CloudfrontCachePolicy } from "@cdktf/provider-aws/lib/cloudfront-cache-
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import {
+  ADMIN_API_PATH,
+  BODY_INSPECTING_GROUPS,
   CLOUDFRONT_MANAGED_POLICIES,
   ContentDelivery,
   ContentDeliveryProps,
   DnsValidatedCertificate,
   SiteAlias,
+  pathStartsWith,
   UNCACHED_PATHS,
   WebFirewall,
   WebFirewallProps,
@@ -20,6 +23,7 @@ import { onlyResource, resourcesOfType, synthScope } from "./helpers";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const DOMAIN = "blog.example.com";
+const LOGS = { retentionDays: 30 };
 const ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/ghost-test/0123456789abcdef";
 
 /** The us-east-1 provider alias, as the stack creates it. */
@@ -136,6 +140,7 @@ describe("WebFirewall", () => {
         scope: "REGIONAL",
         usEast1Provider: provider,
         rateLimit: testConfig().edge.waf.rateLimit,
+        logs: LOGS,
         ...rest,
       });
     });
@@ -217,6 +222,123 @@ describe("WebFirewall", () => {
     const { json } = synthFirewall({ scope: "CLOUDFRONT", withProvider: true });
     expect(onlyResource(json, "aws_wafv2_web_acl")).toMatchObject({ scope: "CLOUDFRONT", provider: "aws.us-east-1" });
     expect(resourcesOfType(json, "aws_wafv2_web_acl_association")).toEqual({});
+  });
+
+  it("keeps the IP reputation list on every request, Admin API included", () => {
+    const reputation = rulesByName(synthFirewall().json).AWSManagedRulesAmazonIpReputationList;
+    expect(reputation.statement.managed_rule_group_statement.scope_down_statement).toBeUndefined();
+  });
+
+  it("lets the body-inspecting groups skip Ghost's Admin API, so a post with SQL or ../ in a code block saves", () => {
+    const rules = rulesByName(synthFirewall().json);
+    expect(BODY_INSPECTING_GROUPS).toEqual([
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+      "AWSManagedRulesSQLiRuleSet",
+    ]);
+    for (const group of BODY_INSPECTING_GROUPS) {
+      expect(rules[group].statement.managed_rule_group_statement.scope_down_statement).toEqual({
+        not_statement: { statement: [pathStartsWith("/ghost/api/admin/")] },
+      });
+    }
+    expect(ADMIN_API_PATH).toBe("/ghost/api/admin/");
+  });
+
+  it("reads the path decoded, normalized and lowercased before matching a prefix", () => {
+    expect(pathStartsWith("/ghost/api/admin/")).toEqual({
+      byte_match_statement: {
+        search_string: "/ghost/api/admin/",
+        positional_constraint: "STARTS_WITH",
+        field_to_match: { uri_path: {} },
+        text_transformation: [
+          { priority: 0, type: "URL_DECODE" },
+          { priority: 1, type: "NORMALIZE_PATH_WIN" },
+          { priority: 2, type: "LOWERCASE" },
+        ],
+      },
+    });
+  });
+
+  it("logs to aws-waf-logs-<prefix> with the environment's retention and key", () => {
+    const { json } = synthFirewall({
+      logs: { retentionDays: 90, kmsKeyArn: "arn:aws:kms:eu-west-2:123456789012:key/k" },
+    });
+    const group = onlyResource(json, "aws_cloudwatch_log_group");
+    expect(group).toMatchObject({
+      name: "aws-waf-logs-ghost-test",
+      retention_in_days: 90,
+      kms_key_id: "arn:aws:kms:eu-west-2:123456789012:key/k",
+    });
+    const groupAddress = Object.keys(resourcesOfType(json, "aws_cloudwatch_log_group"))[0];
+    const aclAddress = Object.keys(resourcesOfType(json, "aws_wafv2_web_acl"))[0];
+    expect(onlyResource(json, "aws_wafv2_web_acl_logging_configuration")).toMatchObject({
+      resource_arn: `\${aws_wafv2_web_acl.${aclAddress}.arn}`,
+      log_destination_configs: [`\${aws_cloudwatch_log_group.${groupAddress}.arn}`],
+    });
+  });
+
+  it("never logs the authorization and cookie headers, nor the query string (magic-link tokens)", () => {
+    const logging = onlyResource(synthFirewall().json, "aws_wafv2_web_acl_logging_configuration");
+    expect(logging.redacted_fields).toEqual([
+      { single_header: { name: "authorization" } },
+      { single_header: { name: "cookie" } },
+      { query_string: {} },
+    ]);
+  });
+
+  it("keeps a CloudFront web ACL's log group and logging in us-east-1, beside the ACL", () => {
+    const { json } = synthFirewall({ scope: "CLOUDFRONT", withProvider: true });
+    expect(onlyResource(json, "aws_cloudwatch_log_group").provider).toBe("aws.us-east-1");
+    expect(onlyResource(json, "aws_wafv2_web_acl_logging_configuration").provider).toBe("aws.us-east-1");
+    expect(onlyResource(synthFirewall().json, "aws_cloudwatch_log_group").provider).toBeUndefined();
+  });
+
+  it("makes one IP set per address family of the admin allowlist, IPv6 written as WAF returns it", () => {
+    const { json } = synthFirewall({ adminAllowedCidrs: ["203.0.113.0/24", "2001:DB8:0::/32", "198.51.100.0/24"] });
+    const sets = Object.values(resourcesOfType(json, "aws_wafv2_ip_set"));
+    expect(sets.map((set) => [set.name, set.ip_address_version, set.addresses, set.scope])).toEqual([
+      ["ghost-test-admin-ipv4", "IPV4", ["203.0.113.0/24", "198.51.100.0/24"], "REGIONAL"],
+      ["ghost-test-admin-ipv6", "IPV6", ["2001:db8::/32"], "REGIONAL"],
+    ]);
+    const ipv4Only = synthFirewall({ adminAllowedCidrs: ["203.0.113.0/24"] }).json;
+    expect(onlyResource(ipv4Only, "aws_wafv2_ip_set").ip_address_version).toBe("IPV4");
+  });
+
+  it("blocks Ghost admin, except the Content API and .well-known, from sources in no set, after the rate limit and before the managed groups", () => {
+    const { json } = synthFirewall({ adminAllowedCidrs: ["203.0.113.0/24", "2001:db8::/32"] });
+    const sets = Object.keys(resourcesOfType(json, "aws_wafv2_ip_set"));
+    const rule = rulesByName(json)["admin-allowlist"];
+    expect(rule).toMatchObject({ priority: 1, action: { block: {} } });
+    expect(rule.statement).toEqual({
+      and_statement: {
+        statement: [
+          pathStartsWith("/ghost/"),
+          { not_statement: { statement: [pathStartsWith("/ghost/api/content/")] } },
+          { not_statement: { statement: [pathStartsWith("/ghost/.well-known/")] } },
+          ...sets.map((set) => ({
+            not_statement: { statement: [{ ip_set_reference_statement: { arn: `\${aws_wafv2_ip_set.${set}.arn}` } }] },
+          })),
+        ],
+      },
+    });
+    expect(rulesByName(json).AWSManagedRulesAmazonIpReputationList.priority).toBe(2);
+  });
+
+  it("keeps a CloudFront web ACL's IP sets in us-east-1, with the ACL's scope", () => {
+    const { json } = synthFirewall({ scope: "CLOUDFRONT", withProvider: true, adminAllowedCidrs: ["203.0.113.0/24"] });
+    expect(onlyResource(json, "aws_wafv2_ip_set")).toMatchObject({ scope: "CLOUDFRONT", provider: "aws.us-east-1" });
+  });
+
+  it("with an allowlist alone, has neither the rate limit nor the managed groups", () => {
+    const { json } = synthFirewall({ rateLimit: undefined, adminAllowedCidrs: ["203.0.113.0/24"] });
+    expect(Object.keys(rulesByName(json))).toEqual(["admin-allowlist"]);
+    expect(rulesByName(json)["admin-allowlist"].priority).toBe(0);
+    expect(resourcesOfType(synthFirewall().json, "aws_wafv2_ip_set")).toEqual({});
+  });
+
+  it("refuses a web ACL with no rule, and an allowlist entry that is no CIDR", () => {
+    expect(() => synthFirewall({ rateLimit: undefined })).toThrow(/nothing to do/);
+    expect(() => synthFirewall({ adminAllowedCidrs: ["203.0.113.0"] })).toThrow(/not an IPv4 or IPv6 CIDR/);
   });
 
   it("refuses a CloudFront web ACL without the us-east-1 provider, or with a load balancer", () => {

@@ -31,6 +31,8 @@ export const FULL_FEATURE_ENVIRONMENT: GhostEnvironmentInput = {
       apiKeySecretArn: "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-full-mailgun-AbCdEf",
     },
   },
+  // Documentation ranges (RFC 5737, RFC 3849): Ghost admin only from there.
+  admin: { allowedCidrs: ["203.0.113.0/24", "2001:db8::/32"] },
   edge: {
     dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", domainName: "blog.example.com" },
     cloudFront: { enabled: true, originFacingPrefixListId: "pl-93a247fa" },

@@ -1,3 +1,4 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KEY_ADMIN_ACTIONS, LOGS_KEY_ACTIONS, LogsKey, LogsKeyProps } from "../src/shared/logs-key";
@@ -56,5 +57,15 @@ describe("LogsKey", () => {
     expect(
       bySid.AllowCloudWatchLogsForThisAccountsLogGroups.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"],
     ).toBe("arn:aws-cn:logs:cn-north-1:123456789012:log-group:*");
+  });
+
+  it("creates the key and its alias with the given provider (another region's log groups)", () => {
+    const { json } = synthScope((scope) => {
+      const provider = new AwsProvider(scope, "aws-us-east-1", { alias: "us-east-1", region: "us-east-1" });
+      new LogsKey(scope, "logs-key", { ...baseProps, region: "us-east-1", provider });
+    });
+    expect(onlyResource(json, "aws_kms_key").provider).toBe("aws.us-east-1");
+    expect(onlyResource(json, "aws_kms_alias").provider).toBe("aws.us-east-1");
+    expect(onlyResource(synthKey().json, "aws_kms_key").provider).toBeUndefined();
   });
 });

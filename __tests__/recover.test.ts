@@ -1,8 +1,18 @@
 import { Testing } from "cdktf";
+import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { buildApp } from "../src/app";
 import { PROJECT } from "../src/config/environments";
 import { awsLookups } from "../tools/aws-lookups";
-import { IMPORT_IDS, importBlocks, Lookup, RECREATED_HARMLESSLY, recoverResources, StackJson } from "../tools/orphans";
+import {
+  IMPORT_IDS,
+  importBlocks,
+  Lookup,
+  RECREATED_HARMLESSLY,
+  recoverResources,
+  ResolvableStack,
+  StackJson,
+} from "../tools/orphans";
 import { failedImports, lockHolder, stateEntries, taintedEntries } from "../tools/recover";
 import { FULL_FEATURE_ENVIRONMENT } from "./fixtures";
 import { synthStack } from "./helpers";
@@ -238,5 +248,120 @@ describe("recovery after a killed deploy (tools/orphans.ts, tools/recover.ts)", 
     ].join("\n");
     expect(lockHolder(refusal)).toEqual({ id: "8e1f2c3a-0000-4000-8000-000000000001", who: "runner@ci-42" });
     expect(lockHolder("Plan: 0 to add")).toBeUndefined();
+  });
+});
+
+describe("lookups in AWS of what AWS names (tools/aws-lookups.ts)", () => {
+  const LISTENER =
+    "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/ghost-dev/50dc6c495c0c9188/f2f7dc8efc522ab2";
+  const ruleArn = (n: number) =>
+    `arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener-rule/app/ghost-dev/50dc6c495c0c9188/f2f7dc8efc522ab2/${n}`;
+  const SECRET = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:ghost-dev/ghost-owner-AbCdEf";
+  /** The owner's secret and a rule of the production listener, as cdktf synthesizes them. */
+  const stack: StackJson = {
+    provider: { aws: [{ region: "eu-west-2", access_key: "test", secret_key: "test" }] },
+    resource: {
+      aws_secretsmanager_secret: { owner: { name: "ghost-dev/ghost-owner" } },
+      aws_lb_listener: { production: { load_balancer_arn: "${aws_lb.alb.arn}", port: 80 } },
+      aws_lb_listener_rule: { refuse: { listener_arn: "${aws_lb_listener.production.arn}", priority: 2 } },
+    },
+  };
+  /** The lookup of one resource of the stack, with what is known of the others. */
+  const lookUp = (address: string, known: Record<string, Record<string, string>> = {}) => {
+    const resolvable = new ResolvableStack(stack, (other) => known[other]);
+    const resource = resolvable.resources.find((candidate) => candidate.address === address)!;
+    return awsLookups(() => stack.provider!.aws![0])[resource.type](resource);
+  };
+  /** Answers the client's `send` with `answer(command)`, recording the commands it was sent. */
+  const stubSend = (client: { prototype: { send: unknown } }, answer: (command: any) => unknown) => {
+    const sent: any[] = [];
+    jest
+      .spyOn(client.prototype as { send: (command: unknown) => Promise<unknown> }, "send")
+      .mockImplementation(async (command) => {
+        sent.push(command);
+        return answer(command);
+      });
+    return sent;
+  };
+  const awsError = (name: string) => Object.assign(new Error(name), { name });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it("imports a secret by the ARN DescribeSecret gives for its name", async () => {
+    const sent = stubSend(SecretsManagerClient, () => ({ ARN: SECRET, Name: "ghost-dev/ghost-owner" }));
+    expect(await lookUp("aws_secretsmanager_secret.owner")).toEqual({
+      id: SECRET,
+      attributes: { id: SECRET, arn: SECRET },
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBeInstanceOf(DescribeSecretCommand);
+    expect(sent[0].input).toEqual({ SecretId: "ghost-dev/ghost-owner" });
+  });
+
+  it("finds no secret where AWS has none of that name, or only one scheduled for deletion (a destroyed one)", async () => {
+    stubSend(SecretsManagerClient, () => Promise.reject(awsError("ResourceNotFoundException")));
+    expect(await lookUp("aws_secretsmanager_secret.owner")).toBe("absent");
+    jest.restoreAllMocks();
+    stubSend(SecretsManagerClient, () => ({ ARN: SECRET, Name: "ghost-dev/ghost-owner", DeletedDate: new Date() }));
+    expect(await lookUp("aws_secretsmanager_secret.owner")).toBe("absent");
+  });
+
+  it("takes only a secret of exactly its name (DescribeSecret may read a name as a partial ARN of another)", async () => {
+    stubSend(SecretsManagerClient, () => ({ ARN: SECRET, Name: "ghost-dev/ghost-owner-old" }));
+    expect(await lookUp("aws_secretsmanager_secret.owner")).toBe("absent");
+  });
+
+  it("fails on any other error of DescribeSecret (no access is not absence)", async () => {
+    stubSend(SecretsManagerClient, () => Promise.reject(awsError("AccessDeniedException")));
+    await expect(lookUp("aws_secretsmanager_secret.owner")).rejects.toThrow("AccessDeniedException");
+  });
+
+  it("imports a listener rule by the ARN of the rule of its priority on its listener (DescribeRules)", async () => {
+    const sent = stubSend(ElasticLoadBalancingV2Client, () => ({
+      Rules: [
+        { RuleArn: ruleArn(1), Priority: "1" },
+        { RuleArn: ruleArn(2), Priority: "2" },
+        { RuleArn: ruleArn(0), Priority: "default", IsDefault: true },
+      ],
+    }));
+    const found = await lookUp("aws_lb_listener_rule.refuse", { "aws_lb_listener.production": { arn: LISTENER } });
+    expect(found).toEqual({ id: ruleArn(2), attributes: { id: ruleArn(2), arn: ruleArn(2) } });
+    expect(sent[0]).toBeInstanceOf(DescribeRulesCommand);
+    expect(sent[0].input).toEqual({ ListenerArn: LISTENER });
+  });
+
+  it("waits for the listener's ARN before looking for its rules", async () => {
+    const sent = stubSend(ElasticLoadBalancingV2Client, () => ({ Rules: [] }));
+    expect(await lookUp("aws_lb_listener_rule.refuse")).toBeUndefined();
+    expect(sent).toEqual([]);
+  });
+
+  it("finds no rule where the listener has none of that priority, or is gone itself", async () => {
+    stubSend(ElasticLoadBalancingV2Client, () => ({ Rules: [{ RuleArn: ruleArn(1), Priority: "1" }] }));
+    const known = { "aws_lb_listener.production": { arn: LISTENER } };
+    expect(await lookUp("aws_lb_listener_rule.refuse", known)).toBe("absent");
+    jest.restoreAllMocks();
+    stubSend(ElasticLoadBalancingV2Client, () => Promise.reject(awsError("ListenerNotFoundException")));
+    expect(await lookUp("aws_lb_listener_rule.refuse", known)).toBe("absent");
+  });
+
+  it("looks a rule up once its listener is found, in the same pass, and writes both import blocks", async () => {
+    stubSend(ElasticLoadBalancingV2Client, () => ({ Rules: [{ RuleArn: ruleArn(2), Priority: "2" }] }));
+    const recoveries = await recoverResources({
+      stack,
+      inState: new Set(["aws_secretsmanager_secret.owner"]),
+      known: (address) => (address === "aws_lb.alb" ? { arn: "arn:alb" } : undefined),
+      place: PLACE,
+      lookups: {
+        ...awsLookups(() => stack.provider!.aws![0]),
+        aws_lb_listener: async () => ({ id: LISTENER, attributes: { id: LISTENER, arn: LISTENER } }),
+      },
+    });
+    expect(importBlocks(recoveries)).toEqual({
+      import: [
+        { to: "aws_lb_listener.production", id: LISTENER },
+        { to: "aws_lb_listener_rule.refuse", id: ruleArn(2) },
+      ],
+    });
   });
 });

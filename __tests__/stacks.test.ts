@@ -11,9 +11,11 @@ import { PROJECT } from "../src/config/environments";
 import { GhostEnvironmentInput, loadProject, ProjectInput } from "../src/config";
 import { LocalMode, LOCAL_SERVICES } from "../src/stacks/local-mode";
 import { MULTIPLE_INSTANCES_WARNING, NO_MAIL_WARNING } from "../src/stacks/ghost-stack";
+import { PLAIN_HTTP_ADMIN_WARNING } from "../src/stacks/steps/run-step";
 import { onlyResource, parsePolicy, resourcesOfType, SynthJson } from "./helpers";
 import { ghostMajorOf, versionWarnings } from "../src/stacks/steps/version-warnings";
 import { testConfig } from "./support/config";
+import { FULL_FEATURE_ENVIRONMENT } from "./fixtures";
 
 const LOCAL: LocalMode = {
   s3Endpoint: "http://127.0.0.1:1",
@@ -346,6 +348,53 @@ describe("GhostStack mail", () => {
   });
 });
 
+describe("GhostStack edge: the web ACL", () => {
+  const synthOnly = (environment: GhostEnvironmentInput) => {
+    const { stacks, synth } = synthAll({ ...PROJECT, environments: [environment] }, undefined);
+    return synth(stacks.environmentStacks[0]).json;
+  };
+  const synthDev = (overrides: Partial<GhostEnvironmentInput>) =>
+    synthOnly({ ...PROJECT.environments[0], ...overrides } as GhostEnvironmentInput);
+  const ruleNames = (json: SynthJson) => onlyResource(json, "aws_wafv2_web_acl").rule.map((rule: any) => rule.name);
+
+  it("builds no web ACL without WAF and without an admin allowlist", () => {
+    expect(resourcesOfType(synthDev({ edge: {} }), "aws_wafv2_web_acl")).toEqual({});
+  });
+
+  it("builds one for an admin allowlist alone: only the allowlist rule, on the ALB", () => {
+    const json = synthDev({ admin: { allowedCidrs: ["203.0.113.0/24"] }, edge: {} });
+    expect(ruleNames(json)).toEqual(["admin-allowlist"]);
+    expect(onlyResource(json, "aws_wafv2_web_acl").scope).toBe("REGIONAL");
+    expect(Object.keys(resourcesOfType(json, "aws_wafv2_web_acl_association"))).toHaveLength(1);
+  });
+
+  it("puts the allowlist after the rate limit and before the managed groups", () => {
+    const json = synthOnly(FULL_FEATURE_ENVIRONMENT); // with its admin allowlist
+    expect(ruleNames(json).slice(0, 3)).toEqual([
+      "rate-limit-per-ip",
+      "admin-allowlist",
+      "AWSManagedRulesAmazonIpReputationList",
+    ]);
+  });
+
+  it("encrypts CloudFront's WAF logs in us-east-1 with a logs key made there (KMS keys are regional)", () => {
+    const json = synthOnly(FULL_FEATURE_ENVIRONMENT);
+    const group = Object.values(resourcesOfType(json, "aws_cloudwatch_log_group")).find((g) =>
+      String(g.name).startsWith("aws-waf-logs-"),
+    );
+    const keys = resourcesOfType(json, "aws_kms_key");
+    const [usEast1Key] = Object.entries(keys).filter(([, key]) => key.provider === "aws.us-east-1");
+    expect(group).toMatchObject({ name: "aws-waf-logs-ghost-full", provider: "aws.us-east-1", retention_in_days: 30 });
+    expect(group!.kms_key_id).toBe(`\${aws_kms_key.${usEast1Key[0]}.arn}`);
+    expect(JSON.stringify(usEast1Key[1].policy)).toContain("logs.us-east-1.amazonaws.com");
+  });
+
+  it("reuses the environment's logs key when the environment is in us-east-1", () => {
+    const json = synthOnly({ ...FULL_FEATURE_ENVIRONMENT, region: "us-east-1" });
+    expect(Object.keys(resourcesOfType(json, "aws_kms_key")).filter((id) => id.includes("logs-key"))).toHaveLength(1);
+  });
+});
+
 describe("GhostStack synth warnings", () => {
   const warnings = (project: ProjectInput) => {
     const { stacks } = synthAll(project, undefined);
@@ -355,9 +404,12 @@ describe("GhostStack synth warnings", () => {
   };
   /** Mail that works: SES for the site's own domain. */
   const mailing = { service: { siteUrl: "https://blog.mysite.org" }, mail: { from: "noreply@blog.mysite.org" } };
+  /** An environment whose owner has a real address (the placeholder owner has its own warning: owner-bootstrap.test.ts). */
+  const withOwner = (overrides: Partial<GhostEnvironmentInput>): ProjectInput =>
+    withEnvironment({ admin: { ownerEmail: "owner@mysite.org" }, ...overrides });
 
   it("warns when more than one Ghost task can run", () => {
-    const project = withEnvironment({
+    const project = withOwner({
       ...mailing,
       database: { engine: "mysql" },
       service: { ...mailing.service, maxCount: 2 },
@@ -366,16 +418,26 @@ describe("GhostStack synth warnings", () => {
   });
 
   it("stays quiet with one task and mail that can be delivered", () => {
-    expect(warnings(withEnvironment(mailing))).toEqual([]);
+    expect(warnings(withOwner(mailing))).toEqual([]);
   });
 
   it("warns that invites, password resets and member sign-in fail without mail", () => {
-    expect(warnings(withEnvironment({ mail: { mode: "none" } }))).toEqual([NO_MAIL_WARNING]);
+    expect(warnings(withOwner({ ...mailing, mail: { mode: "none" } }))).toEqual([NO_MAIL_WARNING]);
+  });
+
+  it("warns when Ghost admin is served over plain HTTP to everyone, and not once admin is kept to an allowlist", () => {
+    const plain = { service: { siteUrl: "http://blog.mysite.org" }, mail: mailing.mail };
+    expect(warnings(withOwner(plain))).toEqual([PLAIN_HTTP_ADMIN_WARNING]);
+    expect(
+      warnings(withOwner({ ...plain, admin: { ownerEmail: "owner@mysite.org", allowedCidrs: ["203.0.113.0/24"] } })),
+    ).toEqual([]);
+    // The load balancer's own name, without a certificate, is plain HTTP too.
+    expect(warnings(withOwner({ mail: { mode: "none" } }))).toEqual([PLAIN_HTTP_ADMIN_WARNING, NO_MAIL_WARNING]);
   });
 
   it("warns when the sender is at a reserved example domain", () => {
     const found = warnings(
-      withEnvironment({
+      withOwner({
         ...mailing,
         service: { siteUrl: "https://example.com" },
         mail: { from: "noreply@example.com" },
@@ -385,7 +447,7 @@ describe("GhostStack synth warnings", () => {
   });
 
   it("warns when Ghost's member sender (noreply@<site host>) is outside the SES identity", () => {
-    const found = warnings(withEnvironment({ ...mailing, mail: { from: "noreply@news.mysite.org" } }));
+    const found = warnings(withOwner({ ...mailing, mail: { from: "noreply@news.mysite.org" } }));
     expect(found).toEqual([
       expect.stringMatching(/noreply@blog\.mysite\.org .* outside the SES identity news\.mysite\.org/),
     ]);
@@ -393,7 +455,7 @@ describe("GhostStack synth warnings", () => {
 
   it("warns when edge.dns is the shipped placeholder", () => {
     const dns = { hostedZoneId: "Z0000000000000EXAMPLE", domainName: "blog.example.com" };
-    const found = warnings(withEnvironment({ edge: { dns }, mail: { mode: "none" } }));
+    const found = warnings(withOwner({ edge: { dns }, mail: { mode: "none" } }));
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringContaining('edge.dns.domainName "blog.example.com" is at a reserved example domain'),
@@ -402,8 +464,8 @@ describe("GhostStack synth warnings", () => {
   });
 
   it("warns about the member sender when the site's host is the load balancer's (unknown at synth)", () => {
-    const found = warnings(withEnvironment({ mail: { from: "noreply@mysite.org" } }));
-    expect(found).toEqual([expect.stringContaining("noreply@<the site's host>")]);
+    const found = warnings(withOwner({ mail: { from: "noreply@mysite.org" } }));
+    expect(found).toEqual([PLAIN_HTTP_ADMIN_WARNING, expect.stringContaining("noreply@<the site's host>")]);
   });
 });
 

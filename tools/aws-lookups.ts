@@ -36,14 +36,16 @@ import {
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeKeyCommand, KMSClient, ListKeysCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ListWebACLsCommand, WAFV2Client } from "@aws-sdk/client-wafv2";
+import { ListIPSetsCommand, ListWebACLsCommand, WAFV2Client } from "@aws-sdk/client-wafv2";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { Attributes, Lookup, Recovery, ResourceConfig, StackJson } from "./orphans";
 
@@ -278,6 +280,31 @@ export function awsLookups(providerOf: (resource: ResourceConfig) => Provider): 
         (listener) => withId(listener.ListenerArn!, { arn: listener.ListenerArn }),
       );
     },
+    aws_lb_listener_rule: async (resource) => {
+      const values = known(resource, "listener_arn", "priority");
+      if (!values) return undefined;
+      const [listener, priority] = values;
+      // The listener a killed deploy recorded may be gone itself (the deploy creates it again): no rule then.
+      const rules = await elb(resource)
+        .send(new DescribeRulesCommand({ ListenerArn: listener }))
+        .then((page) => page.Rules, notFound);
+      return single(
+        rules?.filter((rule) => rule.Priority === priority),
+        (rule) => withId(rule.RuleArn!, { arn: rule.RuleArn }),
+      );
+    },
+    aws_secretsmanager_secret: async (resource) => {
+      const [name] = known(resource, "name") ?? [];
+      if (!name) return undefined;
+      const secret = await client(SecretsManagerClient, "secretsmanager", resource)
+        .send(new DescribeSecretCommand({ SecretId: name }))
+        .catch(notFound);
+      // Exactly its name (DescribeSecret may read a name ending in -XXXXXX as a partial ARN of another);
+      // one scheduled for deletion is a destroyed one, not one a killed deploy made (Terraform reads it as gone).
+      return single(secret && secret.Name === name && !secret.DeletedDate ? [secret] : [], (found) =>
+        withId(found.ARN!, { arn: found.ARN }),
+      );
+    },
     aws_ecs_task_definition: async (resource) => {
       const [family] = known(resource, "family") ?? [];
       if (!family) return undefined;
@@ -404,6 +431,18 @@ export function awsLookups(providerOf: (resource: ResourceConfig) => Provider): 
       return single(
         (WebACLs ?? []).filter((acl) => acl.Name === name),
         (acl) => ({ id: `${acl.Id}/${acl.Name}/${scope}`, attributes: { id: acl.Id, arn: acl.ARN } }),
+      );
+    },
+    aws_wafv2_ip_set: async (resource) => {
+      const values = known(resource, "name", "scope");
+      if (!values) return undefined;
+      const [name, scope] = values;
+      const { IPSets } = await client(WAFV2Client, "wafv2", resource).send(
+        new ListIPSetsCommand({ Scope: scope as "CLOUDFRONT" | "REGIONAL" }),
+      );
+      return single(
+        (IPSets ?? []).filter((set) => set.Name === name),
+        (set) => ({ id: `${set.Id}/${set.Name}/${scope}`, attributes: { id: set.Id, arn: set.ARN } }),
       );
     },
   };

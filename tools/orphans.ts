@@ -250,6 +250,7 @@ export const IMPORT_IDS: Readonly<Record<string, IdRule>> = {
   },
   aws_sns_topic_policy: argument("arn"),
   aws_ssm_document: argument("name"),
+  aws_wafv2_web_acl_logging_configuration: argument("resource_arn"),
 };
 
 /** Types whose create takes over what already exists, or creates nothing in AWS: nothing to import. */

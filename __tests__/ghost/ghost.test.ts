@@ -7,6 +7,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { createHmac } from "crypto";
 import { crc32, deflateSync } from "zlib";
 import { HTTPS_CERTIFICATE_ENVIRONMENT } from "../fixtures";
 import { parseUser, planGhostBoot } from "../support/ghost-boot";
@@ -18,7 +19,11 @@ import {
   GHOST_NODE_VERSION,
 } from "../support/ghost-install";
 import { freePort, GhostProcess, makeContentDir } from "../support/ghost-process";
-import { CaughtMail, MailCatcher, mailCatcherFor } from "../support/mail-catchers";
+import { CaughtMail, credentialsEndpoint, MailCatcher, mailCatcherFor } from "../support/mail-catchers";
+import { BootstrapRun, OwnerBootstrapRunner } from "../support/owner-bootstrap";
+import { refusedByListenerRules } from "../support/alb-rules";
+import { startEmulator } from "../../tools/emulator";
+import { evaluateWebAcl, readWebAcl } from "../support/web-acl";
 import { ensurePythonEnv, pythonUnavailableReason } from "../../tools/python-env";
 import { matcherAccepts, probe, ProbeRequest, ProbeResponse } from "../support/http-probe";
 import { synthesizeStacks, TEST_PROJECT, WORK_DIR } from "../support/stacks";
@@ -43,18 +48,47 @@ if (!version) {
   );
 }
 
-/** SES mail is read back from the emulator, which needs the tier's Python environment. */
-const needsEmulator = tasks.some((task) => task.environment.mail__transport === "SES");
+/** The owner bootstrap's secrets and SES mail live in the emulator, which needs the tier's Python environment. */
 const venv = once(() => ensurePythonEnv());
+/** One emulator for every environment's owner bootstrap (each has its own secret names). */
+const bootstrapSandbox = once(async () => {
+  fs.mkdirSync(TIER_DIR, { recursive: true });
+  const emulator = await startEmulator({ venv: await venv(), logFile: path.join(TIER_DIR, "bootstrap-moto.log") });
+  const credentials = await credentialsEndpoint();
+  return { emulator, credentials, secretsManagerEndpoint: emulator.endpoint, credentialsUrl: credentials.url };
+});
 
 const STAFF_EMAIL = "new.staff@example.org";
 
-const OWNER = {
-  name: "Tier Owner",
-  email: "owner@example.com",
-  password: "Correct-Horse-9-Battery",
-  blogTitle: "Ghost tier",
+/**
+ * A stranger's attempts to claim the site: Ghost's setup call in each spelling Ghost routes to it
+ * (its routing is case-insensitive after /ghost/api/admin/, and it maps versioned API paths there),
+ * and in spellings it does not route (percent-encoded), which must then not reach setup either.
+ */
+const STRANGER_SETUP_PATHS = [
+  "/ghost/api/admin/authentication/setup/",
+  "/ghost/api/admin/authentication/setup",
+  "/ghost/api/admin/AUTHENTICATION/SETUP/",
+  "/ghost/api/admin/Authentication/Setup",
+  "/ghost/api/v5.0/admin/authentication/setup/",
+  "/ghost/api/admin/authentication/%73etup/",
+  "/GHOST/api/admin/authentication/setup/",
+];
+const STRANGER = {
+  name: "Stranger",
+  email: "stranger@example.net",
+  password: "Stranger-Claims-9-Site",
+  blogTitle: "Mine",
 };
+
+/** An Admin API token for an integration's key `<id>:<hex secret>` (Ghost's documented JWT: HS256, aud /admin/, 5 minutes). */
+function adminApiToken(key: string): string {
+  const [id, secret] = key.split(":");
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${encode({ alg: "HS256", typ: "JWT", kid: id })}.${encode({ iat: now, exp: now + 300, aud: "/admin/" })}`;
+  return `${unsigned}.${createHmac("sha256", Buffer.from(secret, "hex")).update(unsigned).digest("base64url")}`;
+}
 
 function say(task: SynthesizedTask, line: string): void {
   process.stdout.write(`ghost tier ${task.stack}: ${line}\n`);
@@ -160,7 +194,7 @@ describeWithTool(
   {
     tier: "Ghost tier",
     requirement: `can install ghost@${version} from the npm registry, and python3 with venv for the SES emulator (required under CI)`,
-    unavailable: ghostUnavailableReason(version) ?? (needsEmulator ? pythonUnavailableReason() : undefined),
+    unavailable: ghostUnavailableReason(version) ?? pythonUnavailableReason(),
   },
   () => {
     let install: GhostInstall;
@@ -168,6 +202,12 @@ describeWithTool(
     beforeAll(async () => {
       install = await ensureGhost(version, (line) => process.stdout.write(`${line}\n`));
     }, 20 * 60_000);
+
+    afterAll(async () => {
+      const sandbox = await bootstrapSandbox();
+      sandbox.credentials.server.close();
+      await sandbox.emulator.stop();
+    });
 
     describe.each(tasks.map((task) => [task.stack, task] as const))("%s", (_stack, task) => {
       const contentDir = path.join(TIER_DIR, task.stack, "content");
@@ -177,6 +217,7 @@ describeWithTool(
       let port: number;
       let bootOptions: Parameters<typeof GhostProcess.start>[1];
       let mail: MailCatcher | undefined;
+      let bootstrap: OwnerBootstrapRunner;
 
       beforeAll(async () => {
         port = await freePort();
@@ -184,6 +225,11 @@ describeWithTool(
           workDir: path.join(TIER_DIR, task.stack, "mail"),
           ghostDir: install.dir,
           venv,
+        });
+        bootstrap = await OwnerBootstrapRunner.prepare(task, {
+          node: install.node,
+          ghostPort: port,
+          sandbox: await bootstrapSandbox(),
         });
         const plan = planGhostBoot(task, { contentDir, port, secretValues: mail?.secretValues, tmpDir });
         makeContentDir(contentDir, plan.user);
@@ -199,7 +245,7 @@ describeWithTool(
           task,
           `Ghost ${install.version} on node ${GHOST_NODE_VERSION}, image ${task.image}, url ${task.environment.url}`,
         );
-        for (const difference of [...plan.differences, ...(mail?.differences ?? [])])
+        for (const difference of [...plan.differences, ...(mail?.differences ?? []), ...bootstrap.differences])
           say(task, `sandbox: ${difference}`);
         ghost = await GhostProcess.start(install, bootOptions);
         say(
@@ -331,47 +377,151 @@ describeWithTool(
         let imagePath = "";
         const postTitle = `Published by the Ghost tier on ${task.stack}`;
 
-        it("creates the owner through the Admin API setup endpoint and signs in", async () => {
-          const setup = await probe(port, {
-            method: "POST",
-            path: "/ghost/api/admin/authentication/setup/",
-            headers: admin({ "Content-Type": "application/json" }),
-            body: JSON.stringify({ setup: [OWNER] }),
-          });
-          say(task, `owner setup: ${describeResponse(setup)}`);
-          expect(setup.status).toBe(201);
+        const ownerEmail = task.bootstrap.environment.BOOTSTRAP_OWNER_EMAIL;
+        let firstRun: BootstrapRun | undefined;
+
+        /** The one message to `recipient` whose subject matches, as its server received it. */
+        async function received(recipient: string, subject: RegExp): Promise<CaughtMail> {
+          const messages = (await mail!.messages()).filter(
+            (message) => message.to.includes(recipient) && subject.test(message.subject),
+          );
+          for (const message of messages) {
+            say(
+              task,
+              `mail: "${message.subject}" from ${message.from} to ${message.to.join(", ")}${message.secure === undefined ? "" : `, TLS ${message.secure}, login ${message.user}`}`,
+            );
+          }
+          expect(messages).toHaveLength(1);
+          return messages[0];
+        }
+
+        it("refuses a stranger's setup call at both listeners, in every spelling, while the product's bootstrap creates the owner", async () => {
+          const setupStatus = async () =>
+            json(await probe(port, { path: "/ghost/api/admin/authentication/setup/", headers: visitorHeaders(task) }))
+              .setup[0].status;
+          expect(await setupStatus()).toBe(false); // healthy, and nobody owns the site yet
+          const running = bootstrap.run().then((run) => (firstRun = run));
+          const listeners = [
+            { name: "production", rules: task.listenerRules.production, headers: visitorHeaders(task) },
+            {
+              name: "test",
+              rules: task.listenerRules.test,
+              headers: viaListener(task.testListener, `${task.albDnsName}:${task.testListener.port}`),
+            },
+          ];
+          const outcomes = new Map<string, Set<string>>();
+          for (let round = 0; round < 3 || firstRun === undefined; round++) {
+            for (const listener of listeners) {
+              for (const route of STRANGER_SETUP_PATHS) {
+                const refusal = refusedByListenerRules(listener.rules, { method: "POST", path: route });
+                let outcome = refusal && `refused by the listener: ${refusal.statusCode}`;
+                if (!outcome) {
+                  const answer = await probe(port, {
+                    method: "POST",
+                    path: route,
+                    headers: { ...listener.headers, Origin: origin, "Content-Type": "application/json" },
+                    body: JSON.stringify({ setup: [STRANGER] }),
+                  });
+                  outcome = `reached Ghost: ${answer.status}`;
+                  expect({ route, status: answer.status }).not.toEqual({ route, status: 201 });
+                }
+                const key = `${listener.name} POST ${route}`;
+                outcomes.set(key, (outcomes.get(key) ?? new Set()).add(outcome));
+              }
+            }
+            if (firstRun === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+          await running;
+          for (const [request, seen] of outcomes) say(task, `stranger ${request}: ${[...seen].join(", ")}`);
+          say(task, `bootstrap: exit ${firstRun!.code}: ${firstRun!.output.trim()}`);
+          expect(firstRun!.code).toBe(0);
+          // Every spelling that Ghost routes to setup never reaches it: the listener answers it.
+          for (const listener of ["production", "test"]) {
+            for (const route of STRANGER_SETUP_PATHS.filter((candidate) => !candidate.includes("%"))) {
+              expect([...outcomes.get(`${listener} POST ${route}`)!]).toEqual(["refused by the listener: 403"]);
+            }
+          }
+          expect(await setupStatus()).toBe(true);
+        });
+
+        it("keeps the owner's password in Secrets Manager, never in its output, and the owner signs in with it", async () => {
+          const stored = await bootstrap.secret(bootstrap.ownerSecretArn);
+          expect(stored).toBeDefined();
+          const { username, password } = JSON.parse(stored!.value);
+          expect(username).toBe(ownerEmail);
+          expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+          expect(firstRun!.output).not.toContain(password);
           const signIn = await probe(port, {
             method: "POST",
             path: "/ghost/api/admin/session/",
             headers: admin({ "Content-Type": "application/json" }),
-            body: JSON.stringify({ username: OWNER.email, password: OWNER.password }),
+            body: JSON.stringify({ username, password }),
           });
-          say(task, `owner sign-in: ${describeResponse(signIn)}`);
-          expect(signIn.status).toBe(201);
+          say(task, `owner sign-in with the stored password: ${describeResponse(signIn)}`);
           const cookie = (signIn.headers["set-cookie"] ?? []).find((value) =>
             value.startsWith("ghost-admin-api-session="),
           );
           expect(cookie).toBeDefined();
           session = cookie!.split(";")[0];
+          if (task.environment.security__staffDeviceVerification === "false") {
+            // No mail: Ghost could not send a sign-in code, so the task turns device verification off.
+            expect(task.environment.mail__transport).toBeUndefined();
+            expect(signIn.status).toBe(201);
+            return;
+          }
+          // A new device (the bootstrap signed in first): Ghost mails the owner a code, as it would to a person.
+          expect(signIn.status).toBe(403);
+          const message = await received(ownerEmail, /is your Ghost sign in verification code/);
+          const code = /^(\d{6}) is your Ghost sign in verification code/.exec(message.subject)![1];
+          const verified = await probe(port, {
+            method: "PUT",
+            path: "/ghost/api/admin/session/verify/",
+            headers: admin({ "Content-Type": "application/json", Cookie: session }),
+            body: JSON.stringify({ token: code }),
+          });
+          say(task, `sign-in code from the owner's mail: ${describeResponse(verified)}`);
+          expect(verified.status).toBe(200);
+        });
+
+        it("stores the Deployments integration's Admin API key, which the Admin API accepts", async () => {
+          const stored = await bootstrap.secret(bootstrap.integrationSecretArn);
+          expect(stored?.value).toMatch(/^[0-9a-f]{24}:[0-9a-f]{64}$/);
+          expect(firstRun!.output).not.toContain(stored!.value.split(":")[1]);
+          const site = await probe(port, {
+            path: "/ghost/api/admin/users/?limit=all",
+            headers: admin({ Authorization: `Ghost ${adminApiToken(stored!.value)}` }),
+          });
+          say(task, `Admin API with the integration's key: ${describeResponse(site)}`);
+          expect(site.status).toBe(200);
+          expect(json(site).users.map((user: { email: string }) => user.email)).toEqual([ownerEmail]);
+        });
+
+        it("changes nothing when it runs again (every task start, every later deploy)", async () => {
+          const before = {
+            owner: await bootstrap.secret(bootstrap.ownerSecretArn),
+            integration: await bootstrap.secret(bootstrap.integrationSecretArn),
+          };
+          const again = await bootstrap.run();
+          say(task, `bootstrap again: exit ${again.code}: ${again.output.trim()}`);
+          expect(again.code).toBe(0);
+          expect({
+            owner: await bootstrap.secret(bootstrap.ownerSecretArn),
+            integration: await bootstrap.secret(bootstrap.integrationSecretArn),
+          }).toEqual(before);
+          const integrations = await probe(port, {
+            path: "/ghost/api/admin/integrations/?limit=all",
+            headers: admin({ Cookie: session }),
+          });
+          expect(integrations.status).toBe(200);
+          const deployments = json(integrations).integrations.filter(
+            (integration: { name: string }) =>
+              integration.name === task.bootstrap.environment.BOOTSTRAP_INTEGRATION_NAME,
+          );
+          expect(deployments).toHaveLength(1);
         });
 
         if (task.environment.mail__transport) {
           const sender = task.environment.mail__from;
-
-          /** The one message to `recipient` whose subject matches, as its server received it. */
-          async function received(recipient: string, subject: RegExp): Promise<CaughtMail> {
-            const messages = (await mail!.messages()).filter(
-              (message) => message.to.includes(recipient) && subject.test(message.subject),
-            );
-            for (const message of messages) {
-              say(
-                task,
-                `mail: "${message.subject}" from ${message.from} to ${message.to.join(", ")}${message.secure === undefined ? "" : `, TLS ${message.secure}, login ${message.user}`}`,
-              );
-            }
-            expect(messages).toHaveLength(1);
-            return messages[0];
-          }
 
           it(`sends a staff invite from ${sender} to the invited address (${task.environment.mail__transport})`, async () => {
             const roles = await probe(port, {
@@ -398,11 +548,11 @@ describeWithTool(
               method: "POST",
               path: "/ghost/api/admin/authentication/password_reset/",
               headers: admin({ "Content-Type": "application/json" }),
-              body: JSON.stringify({ password_reset: [{ email: OWNER.email }] }),
+              body: JSON.stringify({ password_reset: [{ email: ownerEmail }] }),
             });
-            say(task, `password reset for ${OWNER.email}: ${describeResponse(reset)}`);
+            say(task, `password reset for ${ownerEmail}: ${describeResponse(reset)}`);
             expect(reset.status).toBe(200);
-            const message = await received(OWNER.email, /Reset Password/);
+            const message = await received(ownerEmail, /Reset Password/);
             expect(message.from).toBe(sender);
             expect(message.body).toContain(`${origin}/ghost/reset/`);
           });
@@ -511,8 +661,74 @@ describeWithTool(
           expect(fetched.status).toBe(200);
           expect(fetched.body.equals(image)).toBe(true);
           expect(me.status).toBe(200);
-          expect(json(me).users[0].email).toBe(OWNER.email);
+          expect(json(me).users[0].email).toBe(ownerEmail);
         });
+
+        const allowlist = task.adminAllowedCidrs;
+        if (allowlist.length > 0) {
+          it(`keeps Ghost admin to ${allowlist.join(", ")}: refused from outside, served inside, everything public served to all (a web ACL's rule: no listener swap touches it)`, async () => {
+            const { acl, ipSets } = readWebAcl(stackDirs[task.stack]);
+            const inside = ["203.0.113.10", "2001:db8::10"];
+            const outside = ["198.51.100.7", "2001:db9::7"];
+            expect(postPath && imagePath && session).toBeTruthy();
+            const classes: { route: string; admin: boolean; headers?: Record<string, string> }[] = [
+              { route: "/ghost/", admin: true },
+              { route: "/ghost/api/admin/users/me/", admin: true, headers: { Cookie: session } },
+              { route: "/ghost/api/content/settings/", admin: false },
+              { route: "/ghost/.well-known/jwks.json", admin: false },
+              { route: "/members/api/integrity-token/", admin: false },
+              { route: "/", admin: false },
+              { route: postPath, admin: false },
+              { route: imagePath, admin: false },
+            ];
+            const contentKey = await probe(port, {
+              path: "/ghost/api/admin/integrations/?include=api_keys&limit=all",
+              headers: admin({ Cookie: session }),
+            });
+            const key = json(contentKey)
+              .integrations.flatMap(
+                (integration: { api_keys: { type: string; secret: string }[] }) => integration.api_keys,
+              )
+              .find((apiKey: { type: string }) => apiKey.type === "content").secret;
+            for (const { route, admin: isAdmin, headers } of classes) {
+              const path = route.startsWith("/ghost/api/content/") ? `${route}?key=${key}` : route;
+              for (const sourceIp of [...inside, ...outside]) {
+                const verdict = evaluateWebAcl(acl, ipSets, { method: "GET", path, sourceIp });
+                const fromInside = inside.includes(sourceIp);
+                if (isAdmin && !fromInside) {
+                  expect({ route, sourceIp, verdict: verdict.action }).toEqual({ route, sourceIp, verdict: "BLOCK" });
+                  continue;
+                }
+                expect({ route, sourceIp, verdict: verdict.action }).toEqual({ route, sourceIp, verdict: "ALLOW" });
+                expect(
+                  refusedByListenerRules(task.listenerRules.production, { method: "GET", path: route }),
+                ).toBeUndefined();
+                const answer = await probe(port, { path, headers: { ...visitorHeaders(task), ...headers } });
+                expect({ route, sourceIp, status: answer.status }).toEqual({ route, sourceIp, status: 200 });
+              }
+            }
+            // Another spelling of admin (Ghost routes the API case-insensitively): WAF reads it as admin too.
+            for (const sourceIp of [...inside, ...outside]) {
+              const verdict = evaluateWebAcl(acl, ipSets, {
+                method: "GET",
+                path: "/GHOST/api/admin/users/me/",
+                sourceIp,
+              });
+              expect({ sourceIp, verdict: verdict.action }).toEqual({
+                sourceIp,
+                verdict: inside.includes(sourceIp) ? "ALLOW" : "BLOCK",
+              });
+            }
+            say(
+              task,
+              `allowlist: admin blocked from ${outside.join(", ")}, served to ${inside.join(", ")}; ${classes.length} path classes probed`,
+            );
+            for (const check of task.healthChecks) {
+              const responses = await passesHealthCheck(task, check, port);
+              expect(responses.every((response) => matcherAccepts(check.matcher, response.status))).toBe(true);
+            }
+          });
+        }
       });
     });
 

@@ -59,7 +59,7 @@ async function parse(raw: string | Buffer, extra: Partial<CaughtMail> = {}): Pro
 }
 
 /** An ECS container credentials endpoint on loopback, serving the task role's (emulator) credentials. */
-async function credentialsEndpoint(): Promise<{ url: string; server: http.Server }> {
+export async function credentialsEndpoint(): Promise<{ url: string; server: http.Server }> {
   const server = http.createServer((_request, response) => {
     response.setHeader("Content-Type", "application/json");
     response.end(

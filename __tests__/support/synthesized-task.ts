@@ -58,6 +58,16 @@ export interface SynthesizedTask {
   readonly albDnsName: string;
   /** The domain of the stack's SES identity, when Ghost sends through SES. */
   readonly sesIdentity?: string;
+  /** The owner bootstrap's container: its command and environment, references resolved. */
+  readonly bootstrap: {
+    readonly command: string[];
+    readonly environment: Record<string, string>;
+    readonly user: string;
+  };
+  /** The listener rules (cdk.tf.json form) on the production and the test listener, evaluated before their default action. */
+  readonly listenerRules: { readonly production: any[]; readonly test: any[] };
+  /** Sources that alone may reach Ghost admin (the web ACL's IP sets), [] when everyone may. */
+  readonly adminAllowedCidrs: string[];
   /** Only with CloudFront. */
   readonly cdn?: { readonly pages: CachePolicy; readonly uncachedPaths: string[]; readonly originProtocol: string };
 }
@@ -75,6 +85,8 @@ const RESOLVERS: Record<string, (resource: any, region: string) => string> = {
   "aws_db_instance.master_user_secret[0].secret_arn": (db, region) =>
     `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!db-${db.identifier}-AbCdEf`,
   "aws_cloudwatch_log_group.name": (group) => group.name,
+  "aws_secretsmanager_secret.arn": (secret, region) =>
+    `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${secret.name}-AbCdEf`,
 };
 
 /** Replaces every `${type.name.attribute}` in `text`; an unknown reference is an error, never a guess. */
@@ -98,14 +110,18 @@ function only(json: TerraformJson, type: string): [string, any] {
   return entries[0];
 }
 
-function listenerForwardingTo(json: TerraformJson, targetGroupId: string): Listener {
+function listenerForwardingTo(json: TerraformJson, targetGroupId: string): Listener & { rules: any[] } {
   const reference = `\${aws_lb_target_group.${targetGroupId}.arn}`;
-  const listeners = Object.values(json.resource.aws_lb_listener ?? {}).filter((listener: any) =>
+  const listeners = Object.entries(json.resource.aws_lb_listener ?? {}).filter(([, listener]: [string, any]) =>
     listener.default_action.some((action: any) => action.type === "forward" && action.target_group_arn === reference),
   );
   if (listeners.length !== 1)
     throw new Error(`expected one listener forwarding to ${targetGroupId}, found ${listeners.length}`);
-  return { port: listeners[0].port, protocol: listeners[0].protocol };
+  const [id, listener] = listeners[0];
+  const rules = Object.values(json.resource.aws_lb_listener_rule ?? {}).filter(
+    (rule: any) => rule.listener_arn === `\${aws_lb_listener.${id}.arn}`,
+  );
+  return { port: listener.port, protocol: listener.protocol, rules };
 }
 
 /** The target group the ECS service starts with (blue); the other one is green. */
@@ -153,6 +169,8 @@ export function readSynthesizedTask(stackDir: string): SynthesizedTask {
   const [, lb] = only(json, "aws_lb");
   const containers = JSON.parse(resolveReferences(taskDefinition.container_definitions, json, region));
   const ghost = containers.find((container: any) => container.name === service.load_balancer[0].container_name);
+  const bootstrap = containers.find((container: any) => container.name === "ghost-bootstrap");
+  if (!bootstrap) throw new Error(`${stackDir}: the task definition has no ghost-bootstrap container`);
   const mount = ghost.mountPoints[0];
 
   const ids = targetGroupIds(json, service);
@@ -170,6 +188,8 @@ export function readSynthesizedTask(stackDir: string): SynthesizedTask {
     };
   });
 
+  const production = listenerForwardingTo(json, ids.blue);
+  const test = listenerForwardingTo(json, ids.green);
   return {
     stack: path.basename(stackDir),
     region,
@@ -183,8 +203,15 @@ export function readSynthesizedTask(stackDir: string): SynthesizedTask {
     secrets: Object.fromEntries((ghost.secrets ?? []).map((secret: any) => [secret.name, secret.valueFrom])),
     healthCheckGracePeriodSeconds: service.health_check_grace_period_seconds,
     healthChecks,
-    productionListener: listenerForwardingTo(json, ids.blue),
-    testListener: listenerForwardingTo(json, ids.green),
+    productionListener: { port: production.port, protocol: production.protocol },
+    testListener: { port: test.port, protocol: test.protocol },
+    bootstrap: {
+      command: bootstrap.command,
+      environment: Object.fromEntries(bootstrap.environment.map((variable: any) => [variable.name, variable.value])),
+      user: bootstrap.user,
+    },
+    listenerRules: { production: production.rules, test: test.rules },
+    adminAllowedCidrs: Object.values(json.resource.aws_wafv2_ip_set ?? {}).flatMap((set: any) => set.addresses),
     albDnsName: RESOLVERS["aws_lb.dns_name"](lb, region),
     sesIdentity: Object.values(json.resource.aws_sesv2_email_identity ?? {}).map(
       (identity: any) => identity.email_identity,

@@ -75,7 +75,8 @@ const APPLY_TIMEOUT_MS = 8 * 60_000;
 /** The bootstrap resources the environment stacks' backend needs: applied first, the rest alongside. */
 const BACKEND_RESOURCES = /^aws_(s3_bucket|dynamodb_table)\./;
 /** The stateful resources preventDestroy guards. */
-const PREVENT_DESTROY = /^aws_(db_instance|ecr_repository|efs_file_system|backup_vault|codecommit_repository)\./;
+const PREVENT_DESTROY =
+  /^aws_(db_instance|ecr_repository|efs_file_system|backup_vault|codecommit_repository)\.|^aws_secretsmanager_secret\.owner-bootstrap_owner-secret_/;
 /**
  * A deployment call moto allowed and then could not answer: it authorizes before it looks for the
  * action (a refusal is a 403), so its 500 "action has not been implemented" follows an allow.
@@ -885,7 +886,7 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         );
       });
 
-      it("refuses a plain terraform destroy at plan time while preventDestroy is on, naming the file system, its backup vault, the database, the image repository and the Ghost repository", async () => {
+      it("refuses a plain terraform destroy at plan time while preventDestroy is on, naming the file system, its backup vault, the database, the image repository, the Ghost repository and the owner's password", async () => {
         const { plainDestroy } = await run(name).destroyed();
         const { set } = await run(name).planned();
         const guarded = set.applied.filter((address) => PREVENT_DESTROY.test(address));
@@ -898,7 +899,14 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
         // The Ghost repository is CodeCommit's unless the source is GitHub.
         const repository = CONFIGS.get(name)!.pipelines.github ? [] : ["aws_codecommit_repository"];
         expect(guarded.map((address) => address.split(".")[0]).sort()).toEqual(
-          ["aws_backup_vault", ...repository, "aws_db_instance", "aws_ecr_repository", "aws_efs_file_system"].sort(),
+          [
+            "aws_backup_vault",
+            ...repository,
+            "aws_db_instance",
+            "aws_ecr_repository",
+            "aws_efs_file_system",
+            "aws_secretsmanager_secret",
+          ].sort(),
         );
       });
 
@@ -941,6 +949,27 @@ describeWithPython("end to end: every stack applied to moto, re-planned, destroy
           region,
         );
         expect(described.BackupVaultArn).toBe(vault.values.arn);
+      });
+
+      it("keeps the owner bootstrap's two secrets after the teardown (the password opens the database its snapshot keeps)", async () => {
+        const { remaining } = await run(name).destroyed();
+        const { resources } = await run(name).applied();
+        const secrets = ofType(resources, "aws_secretsmanager_secret");
+        expect(secrets).toHaveLength(2);
+        expect(remaining.filter((address) => address.startsWith("aws_secretsmanager_secret."))).toEqual([]);
+        for (const secret of secrets) {
+          const region = secret.values.arn.split(":")[3];
+          const described = await emulator!.call(
+            "secretsmanager",
+            "describe_secret",
+            { SecretId: secret.values.arn },
+            region,
+          );
+          expect({ name: described.Name, deleted: described.DeletedDate ?? null }).toEqual({
+            name: secret.values.name,
+            deleted: null,
+          });
+        }
       });
     });
   }

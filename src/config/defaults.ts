@@ -6,7 +6,7 @@ import { z } from "zod";
 import { deriveSubnetCidrs } from "./cidr";
 import { environmentSchema, projectSchema } from "./schema";
 import { GhostConfig, GhostEnvironmentInput, MailConfig, ProjectConfig, ProjectInput } from "./types";
-import { domainOf, isProduction, namePrefix, SMTP_PORTS } from "./vocabulary";
+import { domainOf, isProduction, namePrefix, PLACEHOLDER_OWNER_EMAIL, SMTP_PORTS } from "./vocabulary";
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;
 type ParsedProject = z.output<typeof projectSchema>;
@@ -34,6 +34,10 @@ export function deriveEnvironment(parsed: ParsedEnvironment, project: string): G
       artifactBucketName: parsed.pipelines.artifactBucketName ?? `${prefix}-pipeline-artifacts-${parsed.region}`,
     },
     mail: deriveMail(parsed.mail),
+    admin: {
+      ...parsed.admin,
+      ownerEmail: parsed.admin.ownerEmail ?? parsed.alerts.emails[0] ?? PLACEHOLDER_OWNER_EMAIL,
+    },
   };
 }
 

@@ -7,7 +7,15 @@
  * defaults.ts.
  */
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import {
+  anyCidrsOverlap,
+  anyCidrContains,
+  CLOUDFRONT_RANGES,
+  networkOfHostCidr,
+  NON_ROUTABLE_RANGES,
+  parseAnyCidr,
+  parseCidr,
+} from "./cidr";
 import {
   CAPACITY_PROVIDERS,
   CLOUDFRONT_PRICE_CLASSES,
@@ -89,6 +97,26 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((value) => JSON.stringify(value)).join(", ")}` });
 const matching = (pattern: RegExp, allowed: string) => text().regex(pattern, allowed);
 const ipv4Cidr = (allowed: string) => text().refine((value) => parseCidr(value) !== undefined, allowed);
+
+/** What is wrong with one entry of the admin allowlist, if anything. */
+function adminCidrProblem(value: string): string | undefined {
+  const network = networkOfHostCidr(value);
+  if (network) return `has host bits set: write the network, ${network}`;
+  const cidr = parseAnyCidr(value);
+  if (!cidr) return "must be an IPv4 or IPv6 CIDR with host bits zero, such as 203.0.113.0/24 or 2001:db8::/32";
+  if (cidr.cidr.prefix === 0) return "allows everyone: leave admin.allowedCidrs empty for that";
+  const cloudFront = CLOUDFRONT_RANGES.find((range) => anyCidrsOverlap(parseAnyCidr(range)!, cidr));
+  if (cloudFront) {
+    return `overlaps CloudFront's ${cloudFront}: anyone's own distribution reaches the site from there, so it would let everyone in`;
+  }
+  return undefined;
+}
+
+/** The entry lies in a range nobody on the internet is seen from. */
+function isNonRoutable(value: string): boolean {
+  const cidr = parseAnyCidr(value);
+  return cidr !== undefined && NON_ROUTABLE_RANGES.some((range) => anyCidrContains(parseAnyCidr(range)!, cidr));
+}
 
 /** A lowercase DNS name such as blog.example.com. */
 export const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -608,6 +636,36 @@ const account = section({
   ),
 });
 
+/** Who administers the site, and from where. */
+const admin = section({
+  ownerEmail: optional(
+    matching(EMAIL_ADDRESS, "must be an e-mail address such as you@example.com"),
+    'E-mail of Ghost\'s owner, whom the deploy creates (README: "The first minute"): the owner signs in with it and receives sign-in codes and password resets there. Nobody else can claim the site.',
+    { derived: "the first of `alerts.emails`, else the placeholder owner@example.com (synth warns)" },
+  ),
+  ownerName: withDefault(
+    text().refine((name) => name.trim().length >= 1 && name.length <= 191, "must be 1-191 characters"),
+    "Site owner",
+    "Name of Ghost's owner, as the deploy creates it (change it in Ghost afterwards).",
+  ),
+  allowedCidrs: withDefault(
+    z
+      .array(
+        text().superRefine((value, context) => {
+          const problem = adminCidrProblem(value);
+          if (problem) context.addIssue({ code: "custom", message: problem });
+        }),
+      )
+      .refine(
+        (cidrs) => cidrs.length === 0 || !cidrs.every(isNonRoutable),
+        `lists only private or non-routable ranges (${NON_ROUTABLE_RANGES.join(", ")}): nobody on the internet could reach Ghost admin; list your public addresses`,
+      ),
+    [],
+    "IPv4 and IPv6 CIDRs that alone may reach Ghost admin (the admin app `/ghost/` and the Admin API `/ghost/api/admin/`), checked by a WAF rule on the ALB, or on CloudFront when it is on (with the viewer's address), so CodeDeploy's listener swaps never touch it; the Content API, members, `/ghost/.well-known/`, assets and pages stay public. No /0, no CloudFront ranges, not only private ones.",
+    "everyone",
+  ),
+});
+
 const edge = section({
   dns: optional(
     z.strictObject({
@@ -699,6 +757,7 @@ export const environmentSchema = z.strictObject({
   alerts,
   logs,
   mail,
+  admin,
   edge,
 });
 

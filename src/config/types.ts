@@ -50,6 +50,8 @@ export type PipelinesConfig = Parsed["pipelines"] & {
 export type AlertsConfig = Parsed["alerts"];
 export type LogsConfig = Parsed["logs"];
 export type EdgeConfig = Parsed["edge"];
+/** The admin section resolved: the owner's address decided. */
+export type AdminConfig = Parsed["admin"] & { readonly ownerEmail: string };
 export type AccountConfig = Parsed["account"];
 type ParsedMail = Parsed["mail"];
 export type SmtpConfig = NonNullable<ParsedMail["smtp"]> & { readonly security: SmtpSecurity };
@@ -65,7 +67,7 @@ export type MailConfig = Omit<ParsedMail, "mode" | "ses" | "smtp"> & {
 /** One environment, fully resolved: every default applied, derived ones included. */
 export interface GhostConfig extends Omit<
   Parsed,
-  "project" | "availabilityZones" | "preventDestroy" | "network" | "registry" | "pipelines" | "mail"
+  "project" | "availabilityZones" | "preventDestroy" | "network" | "registry" | "pipelines" | "mail" | "admin"
 > {
   readonly project: string;
   readonly preventDestroy: boolean;
@@ -74,6 +76,7 @@ export interface GhostConfig extends Omit<
   readonly registry: RegistryConfig;
   readonly pipelines: PipelinesConfig;
   readonly mail: MailConfig;
+  readonly admin: AdminConfig;
 }
 
 /** Where Terraform keeps state: shared by the bootstrap stack and every environment stack. */

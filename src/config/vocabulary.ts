@@ -146,6 +146,9 @@ export function domainOf(address: string): string {
 }
 
 /** Domains reserved for examples (RFC 2606, RFC 6761): no certificate or mail provider can ever verify them. */
+/** The owner's address when none is configured: at a reserved domain, so synth warns. */
+export const PLACEHOLDER_OWNER_EMAIL = "owner@example.com";
+
 export function isPlaceholderDomain(domain: string): boolean {
   return /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/.test(domain);
 }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { GHOST, LoadBalancerConfig } from "../config";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { PolicyStatement } from "../shared/iam";
@@ -27,6 +28,22 @@ export function elbLogDeliveryStatement(bucketArn: string, accountId: string): P
     Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
   };
 }
+
+/**
+ * Path patterns of Ghost's setup call, `POST /ghost/api/admin/authentication/setup/`, which makes
+ * whoever sends it first the site's owner: the owner bootstrap sends it on the task's loopback, so
+ * the ALB refuses it from everyone. ALB patterns are case-sensitive and Ghost's routing is not
+ * (its uncapitalise redirect stops at `/ghost/api/admin/`; `/ghost/api/<version>/admin/` reaches
+ * the same routes), so the patterns match the call's shape in any case behind any prefix: a
+ * 14-character segment, then a 5-character one that starts with s. ALB allows three values per
+ * condition, hence two rules.
+ */
+export const SETUP_CALL_PATTERNS = [
+  ["*/??????????????/s????", "*/??????????????/s????/", "*/??????????????/S????"],
+  ["*/??????????????/S????/"],
+];
+/** What a refused setup call is answered. */
+export const SETUP_REFUSAL = "Ghost's owner is created by the deploy, not through this endpoint.";
 
 export interface LoadBalancerProps {
   /** Name of the ALB; the target groups are `<namePrefix>-blue` and `<namePrefix>-green` (<= 32 chars). */
@@ -68,6 +85,8 @@ export class LoadBalancer extends Construct {
   readonly testListener: LbListener;
   readonly productionListenerPort: number;
   readonly scheme: "http" | "https";
+  /** The listener rules that refuse Ghost's setup call (fixed responses: CodeDeploy's swaps leave them be). */
+  readonly setupRefusals: LbListenerRule[];
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -118,6 +137,11 @@ export class LoadBalancer extends Construct {
       port: config.testListenerPort,
       targetGroup: this.greenTargetGroup,
     });
+
+    this.setupRefusals = [
+      ...this.refuseSetupCall("production", this.productionListener),
+      ...this.refuseSetupCall("test", this.testListener),
+    ];
 
     if (https) {
       new LbListener(this, "http-redirect", {
@@ -173,6 +197,24 @@ export class LoadBalancer extends Construct {
       defaultAction: [forward],
       lifecycle: { ignoreChanges: ["default_action"] },
     });
+  }
+
+  /** Fixed 403s for Ghost's setup call, first among the listener's rules. */
+  private refuseSetupCall(id: string, listener: LbListener): LbListenerRule[] {
+    return SETUP_CALL_PATTERNS.map(
+      (patterns, index) =>
+        new LbListenerRule(this, `${id}-refuse-setup-${index + 1}`, {
+          listenerArn: listener.arn,
+          priority: index + 1,
+          condition: [{ httpRequestMethod: { values: ["POST"] } }, { pathPattern: { values: patterns } }],
+          action: [
+            {
+              type: "fixed-response",
+              fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: SETUP_REFUSAL },
+            },
+          ],
+        }),
+    );
   }
 
   /** SSE-S3 only: ALB log delivery cannot write to a bucket encrypted with a customer KMS key. */

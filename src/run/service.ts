@@ -13,6 +13,7 @@ import type { CapacityProvider, CpuArchitecture } from "../config";
 export type { CapacityProvider, CpuArchitecture };
 import { policyDocument } from "../shared/iam";
 import { logGroup, LogSettings } from "../shared/log-group";
+import { BOOTSTRAP_CONTAINER, BOOTSTRAP_SCRIPT, bootstrapEnvironment, BootstrapSettings } from "./owner-bootstrap";
 
 const CONTENT_VOLUME = "ghost-content";
 /** Task storage (Fargate ephemeral storage) for /tmp: the root filesystem is read-only. */
@@ -54,6 +55,12 @@ export interface GhostSettings {
   readonly database: GhostDatabaseSettings;
   /** Ghost's mail variables and secrets (from `ghostMailEnvironment`). @default none */
   readonly mail?: GhostEnvironment;
+  /**
+   * Ghost's e-mailed sign-in codes for staff on a new device (`security.staffDeviceVerification`,
+   * on in production). Off only where Ghost cannot send mail: otherwise nobody could sign in.
+   * @default true
+   */
+  readonly staffDeviceVerification?: boolean;
 }
 
 export interface GhostEnvironment {
@@ -74,6 +81,9 @@ export function ghostEnvironment(settings: GhostSettings): GhostEnvironment {
     { name: "url", value: settings.siteUrl },
     { name: "NODE_ENV", value: "production" },
   ];
+  if (settings.staffDeviceVerification === false) {
+    environment.push({ name: "security__staffDeviceVerification", value: "false" });
+  }
   if (settings.frontendMaxAgeSeconds !== undefined) {
     environment.push({ name: "caching__frontend__maxAge", value: String(settings.frontendMaxAgeSeconds) });
   }
@@ -124,6 +134,8 @@ export interface TaskDefinitionProps {
   readonly efs: { readonly fileSystemId: string; readonly accessPointId: string };
   readonly logGroupName: string;
   readonly region: string;
+  /** The owner bootstrap beside Ghost, run from Ghost's upstream image. @default none */
+  readonly bootstrap?: BootstrapSettings & { readonly image: string };
 }
 
 /** A container definition as RegisterTaskDefinition takes it (the fields used here). */
@@ -131,6 +143,8 @@ export interface ContainerDefinition {
   readonly name: string;
   readonly image: string;
   readonly essential: boolean;
+  readonly command?: string[];
+  readonly dependsOn?: { containerName: string; condition: "START" }[];
   readonly user: string;
   readonly readonlyRootFilesystem: boolean;
   readonly portMappings: { containerPort: number; hostPort: number; protocol: "tcp" }[];
@@ -202,6 +216,7 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
           },
         },
       },
+      ...(props.bootstrap ? [bootstrapContainer(props.bootstrap, props)] : []),
     ],
     volumes: [
       {
@@ -215,6 +230,38 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
       },
       { name: TMP_VOLUME },
     ],
+  };
+}
+
+/**
+ * The owner bootstrap (owner-bootstrap/bootstrap.js) as a second container: not essential (it
+ * exits when done), started after Ghost, reaching it on the task's loopback, as Ghost's user with
+ * the same read-only root filesystem. Ghost's upstream image, not the built one: it only needs node.
+ */
+function bootstrapContainer(
+  bootstrap: BootstrapSettings & { readonly image: string },
+  props: TaskDefinitionProps,
+): ContainerDefinition {
+  return {
+    name: BOOTSTRAP_CONTAINER,
+    image: bootstrap.image,
+    essential: false,
+    command: ["node", "-e", BOOTSTRAP_SCRIPT],
+    dependsOn: [{ containerName: GHOST.containerName, condition: "START" }],
+    user: `${GHOST.uid}:${GHOST.gid}`,
+    readonlyRootFilesystem: true,
+    portMappings: [],
+    environment: bootstrapEnvironment(bootstrap),
+    secrets: [],
+    mountPoints: [],
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": props.logGroupName,
+        "awslogs-region": props.region,
+        "awslogs-stream-prefix": BOOTSTRAP_CONTAINER,
+      },
+    },
   };
 }
 
@@ -237,6 +284,8 @@ export interface GhostServiceProps {
   readonly environment: EnvironmentVariable[];
   /** Container secrets, as produced by `ghostEnvironment`. */
   readonly secrets: ContainerSecret[];
+  /** The owner bootstrap's settings (its secrets and the owner). @default no bootstrap container */
+  readonly bootstrap?: BootstrapSettings;
   /** Secret ARNs the execution role may read, as produced by `ghostEnvironment`. */
   readonly secretArns: string[];
   /** The EFS file system and access point holding Ghost's content. */
@@ -316,6 +365,7 @@ export class GhostService extends Construct {
       efs: { fileSystemId: props.efs.fileSystemId, accessPointId: props.efs.accessPointId },
       logGroupName: containerLogs.name, // a reference, so the log group exists before any task logs
       region: props.region,
+      bootstrap: props.bootstrap && { ...props.bootstrap, image: pullableImage(config.ghostImage) },
     };
     const spec = renderTaskDefinition(this.taskDefinitionProps);
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {

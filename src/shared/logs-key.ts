@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { policyDocument } from "./iam";
@@ -28,6 +29,8 @@ export interface LogsKeyProps {
   readonly namePrefix: string;
   /** Region of the log groups (CloudWatch Logs' principal is regional). */
   readonly region: string;
+  /** Provider of that region, when it is not the stack's (e.g. us-east-1 for CloudFront's WAF logs). @default the stack's */
+  readonly provider?: TerraformProvider;
   /** Account of the log groups and of the key's administrators. */
   readonly accountId: string;
   /** ARN partition. @default "aws" */
@@ -49,6 +52,7 @@ export class LogsKey extends Construct {
     super(scope, id);
     const partition = props.partition ?? "aws";
     this.key = new KmsKey(this, "key", {
+      provider: props.provider,
       description: `${props.namePrefix}: CloudWatch Logs encryption`,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
@@ -69,6 +73,6 @@ export class LogsKey extends Construct {
     });
     this.keyArn = this.key.arn;
     this.aliasName = `alias/${props.namePrefix}-logs`;
-    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", { provider: props.provider, name: this.aliasName, targetKeyId: this.key.keyId });
   }
 }

@@ -12,11 +12,13 @@ export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
   aws_dynamodb_table: "the state locks and digests",
   aws_kms_key: "the key to what it encrypted (unreadable once the key is gone)",
   aws_cloudwatch_log_group: "the log history",
+  aws_secretsmanager_secret: "the owner's first password and the deployment key (the only copy of the password)",
 };
 
 /**
  * What the README's teardown takes out of the state before the destroy, so that it outlives the
  * environment: the vault of the file system's backups (AWS refuses to delete it while it holds
- * recovery points anyway).
+ * recovery points anyway), and the owner bootstrap's secrets, which open the accounts of the
+ * database its final snapshot keeps (a later deploy of the environment imports them: npm run recover).
  */
-export const KEPT_ON_TEARDOWN: readonly string[] = ["aws_backup_vault"];
+export const KEPT_ON_TEARDOWN: readonly string[] = ["aws_backup_vault", "aws_secretsmanager_secret"];

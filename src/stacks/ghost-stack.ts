@@ -65,7 +65,7 @@ export class GhostStack extends TerraformStack {
 
 /** The outputs a user reads after a deploy (and `npm run app-repo` reads). */
 function stackOutputs(stack: TerraformStack, run: RunLens, build: BuildLens): void {
-  const { loadBalancer, registry, service, storage, siteUrl } = run;
+  const { loadBalancer, registry, service, storage, owner, siteUrl } = run;
   const { source: pipelineSource, buildPipeline, deployPipeline, alerts } = build;
   const outputs: Record<string, [string | undefined, string]> = {
     alb_dns_name: [loadBalancer.dnsName, "DNS name of the load balancer"],
@@ -87,6 +87,11 @@ function stackOutputs(stack: TerraformStack, run: RunLens, build: BuildLens): vo
     codedeploy_deployment_group: [deployPipeline.deploymentGroupName, "CodeDeploy deployment group"],
     pipeline_artifact_bucket: [pipelineSource.artifactBucketName, "Pipeline artifacts (KMS-encrypted)"],
     alerts_topic_arn: [alerts.topicArn, "SNS topic of alarms and pipeline notifications"],
+    owner_secret_arn: [
+      owner.ownerSecretArn,
+      "Ghost's owner: e-mail and first password (aws secretsmanager get-secret-value --secret-id <arn>)",
+    ],
+    deploy_integration_secret_arn: [owner.integrationSecretArn, "Admin API key of the Deployments integration"],
   };
   for (const [name, [value, description]] of Object.entries(outputs)) {
     if (value !== undefined) new TerraformOutput(stack, name, { value, description });

@@ -1,4 +1,5 @@
 import { Annotations, TerraformStack, Token } from "cdktf";
+import { domainOf, isPlaceholderDomain } from "../../config";
 import { Registry } from "../../build/registry";
 import { DnsValidatedCertificate } from "../../edge";
 import { Database } from "../../run/database";
@@ -6,6 +7,7 @@ import { LoadBalancer } from "../../run/load-balancer";
 import { Network } from "../../run/network";
 import { SecurityGroups } from "../../run/security-groups";
 import { ghostMailEnvironment } from "../../run/mail";
+import { OwnerBootstrap } from "../../run/owner-bootstrap";
 import { ghostEnvironment, GhostService } from "../../run/service";
 import { Storage } from "../../run/storage";
 import { Foundation } from "./foundation";
@@ -14,6 +16,19 @@ import { versionWarnings } from "./version-warnings";
 export const MULTIPLE_INSTANCES_WARNING =
   "Ghost supports one instance per site (Ghost FAQ: clustering, sharding, HA and other multi-server setups); " +
   "more than one task can give 405 errors and stale content. See the README, 'One Ghost per site'.";
+
+export const PLAIN_HTTP_ADMIN_WARNING =
+  "Ghost admin is served over plain HTTP to everyone: staff passwords, sign-in codes and session cookies cross the " +
+  "internet in clear. Give the site a certificate (loadBalancer.certificateArn or edge.dns), or at least keep admin " +
+  "to your own addresses (admin.allowedCidrs). README: The first minute.";
+
+/** Synth's warning for an owner address at a reserved domain. */
+export function placeholderOwnerWarning(address: string): string {
+  return (
+    `admin.ownerEmail "${address}" is at a reserved example domain: the deploy creates Ghost's owner with it, and ` +
+    "Ghost sends the owner's sign-in codes and password resets there. Set admin.ownerEmail (README: The first minute)."
+  );
+}
 
 /** Seconds Ghost lets a CDN cache its pages when CloudFront is on (Ghost's own default is 0). */
 const CDN_PAGE_MAX_AGE_SECONDS = 300;
@@ -26,6 +41,8 @@ export interface RunLens {
   readonly database?: Database;
   readonly registry: Registry;
   readonly service: GhostService;
+  /** The secrets the owner bootstrap fills. */
+  readonly owner: OwnerBootstrap;
   /** Ghost's public URL. */
   readonly siteUrl: string;
 }
@@ -81,8 +98,14 @@ export function runLens(stack: TerraformStack, base: Foundation): RunLens {
     : undefined;
   const registry = new Registry(stack, "registry", { config: config.registry, preventDestroy: config.preventDestroy });
 
-  const { service, siteUrl } = ghostService(stack, base, { network, securityGroups, loadBalancer, storage, database });
-  return { network, securityGroups, loadBalancer, storage, database, registry, service, siteUrl };
+  const { service, owner, siteUrl } = ghostService(stack, base, {
+    network,
+    securityGroups,
+    loadBalancer,
+    storage,
+    database,
+  });
+  return { network, securityGroups, loadBalancer, storage, database, registry, service, owner, siteUrl };
 }
 
 /** Ghost itself: its URL, its environment (the database it reaches) and the ECS service that runs it. */
@@ -90,13 +113,19 @@ function ghostService(
   stack: TerraformStack,
   base: Foundation,
   run: Pick<RunLens, "network" | "securityGroups" | "loadBalancer" | "storage" | "database">,
-): { service: GhostService; siteUrl: string } {
+): { service: GhostService; owner: OwnerBootstrap; siteUrl: string } {
   const { config, prefix, logs, roles } = base;
   const { network, securityGroups, loadBalancer, storage, database } = run;
   const zone = config.edge.dns;
   const siteUrl =
     config.service.siteUrl ??
     (zone ? `https://${zone.domainName}` : `${loadBalancer.scheme}://${loadBalancer.dnsName}`);
+  const owner = new OwnerBootstrap(stack, "owner-bootstrap", {
+    namePrefix: prefix,
+    config: config.admin,
+    taskRole: roles.taskRole,
+    preventDestroy: config.preventDestroy,
+  });
   const service = new GhostService(stack, "service", {
     namePrefix: prefix,
     config: config.service,
@@ -120,16 +149,33 @@ function ghostService(
           }
         : { client: "sqlite3" },
       mail: ghostMailEnvironment(config.mail, config.region),
+      staffDeviceVerification: config.mail.mode !== "none",
     }),
+    bootstrap: {
+      siteUrl,
+      ownerEmail: config.admin.ownerEmail,
+      ownerName: config.admin.ownerName,
+      ownerSecretArn: owner.ownerSecretArn,
+      integrationSecretArn: owner.integrationSecretArn,
+      region: config.region,
+      // A first boot migrates an empty database: give it the grace period, and never less than ten minutes.
+      waitSeconds: Math.max(600, config.service.healthCheckGracePeriodSeconds),
+    },
     efs: storage,
     taskRole: roles.taskRole,
     executionRole: roles.executionRole,
     logs,
-    dependsOn: [loadBalancer.productionListener, ...storage.mountTargets],
+    dependsOn: [loadBalancer.productionListener, ...loadBalancer.setupRefusals, owner.policy, ...storage.mountTargets],
   });
   if (config.service.maxCount > 1 || config.service.desiredCount > 1) {
     Annotations.of(stack).addWarning(MULTIPLE_INSTANCES_WARNING);
   }
   for (const warning of versionWarnings(config)) Annotations.of(stack).addWarning(warning);
-  return { service, siteUrl };
+  if (siteUrl.startsWith("http://") && config.admin.allowedCidrs.length === 0) {
+    Annotations.of(stack).addWarning(PLAIN_HTTP_ADMIN_WARNING);
+  }
+  if (isPlaceholderDomain(domainOf(config.admin.ownerEmail))) {
+    Annotations.of(stack).addWarning(placeholderOwnerWarning(config.admin.ownerEmail));
+  }
+  return { service, owner, siteUrl };
 }
