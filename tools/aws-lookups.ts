@@ -421,30 +421,16 @@ export function awsLookups(providerOf: (resource: ResourceConfig) => Provider): 
       );
       return single(matching, (item) => withId(item.Id!, { arn: item.ARN, domain_name: item.DomainName }));
     },
-    aws_wafv2_web_acl: async (resource) => {
-      const values = known(resource, "name", "scope");
-      if (!values) return undefined;
-      const [name, scope] = values;
-      const { WebACLs } = await client(WAFV2Client, "wafv2", resource).send(
-        new ListWebACLsCommand({ Scope: scope as "CLOUDFRONT" | "REGIONAL" }),
-      );
-      return single(
-        (WebACLs ?? []).filter((acl) => acl.Name === name),
-        (acl) => ({ id: `${acl.Id}/${acl.Name}/${scope}`, attributes: { id: acl.Id, arn: acl.ARN } }),
-      );
-    },
-    aws_wafv2_ip_set: async (resource) => {
-      const values = known(resource, "name", "scope");
-      if (!values) return undefined;
-      const [name, scope] = values;
-      const { IPSets } = await client(WAFV2Client, "wafv2", resource).send(
-        new ListIPSetsCommand({ Scope: scope as "CLOUDFRONT" | "REGIONAL" }),
-      );
-      return single(
-        (IPSets ?? []).filter((set) => set.Name === name),
-        (set) => ({ id: `${set.Id}/${set.Name}/${scope}`, attributes: { id: set.Id, arn: set.ARN } }),
-      );
-    },
+    aws_wafv2_web_acl: (resource) =>
+      wafv2ByName(resource, async (scope) => {
+        const { WebACLs } = await client(WAFV2Client, "wafv2", resource).send(new ListWebACLsCommand({ Scope: scope }));
+        return WebACLs;
+      }),
+    aws_wafv2_ip_set: (resource) =>
+      wafv2ByName(resource, async (scope) => {
+        const { IPSets } = await client(WAFV2Client, "wafv2", resource).send(new ListIPSetsCommand({ Scope: scope }));
+        return IPSets;
+      }),
   };
 }
 
@@ -521,4 +507,18 @@ export async function revokeDefaultEgress(
     revoked.push(...defaults.map((rule) => `${rule.SecurityGroupRuleId} (allow-all egress of ${group})`));
   }
   return revoked;
+}
+
+/** A WAFv2 web ACL or IP set, by name in its scope: both are listed, and imported, the same way. */
+async function wafv2ByName(
+  resource: ResourceConfig,
+  list: (scope: "CLOUDFRONT" | "REGIONAL") => Promise<{ Name?: string; Id?: string; ARN?: string }[] | undefined>,
+): ReturnType<Lookup> {
+  const values = known(resource, "name", "scope");
+  if (!values) return undefined;
+  const [name, scope] = values as [string, "CLOUDFRONT" | "REGIONAL"];
+  return single(
+    ((await list(scope)) ?? []).filter((item) => item.Name === name),
+    (item) => ({ id: `${item.Id}/${item.Name}/${scope}`, attributes: { id: item.Id, arn: item.ARN } }),
+  );
 }
