@@ -13,7 +13,6 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { AdminConfig } from "../../config";
 import { policyDocument } from "../../shared/iam";
 
 /** Name of the bootstrap's container in the task definition. */
@@ -53,8 +52,6 @@ export function bootstrapEnvironment(settings: BootstrapSettings): { name: strin
 export interface OwnerBootstrapProps {
   /** Prefix of every name, e.g. "ghost-prod". */
   readonly namePrefix: string;
-  /** The environment's `admin` section: the owner's address and name. */
-  readonly config: AdminConfig;
   /** The task role: the bootstrap runs under it and writes the two secrets. */
   readonly taskRole: IamRole;
   /**
@@ -71,11 +68,9 @@ export class OwnerBootstrap extends Construct {
   /** `<id>:<secret>`, the Admin API key of the "Deployments" integration. */
   readonly integrationSecretArn: string;
   readonly policy: IamRolePolicy;
-  readonly config: AdminConfig;
 
   constructor(scope: Construct, id: string, props: OwnerBootstrapProps) {
     super(scope, id);
-    this.config = props.config;
     // Encrypted with Secrets Manager's key for the account; the operator reads them with
     // `aws secretsmanager get-secret-value` (README, "The first minute"). No recovery window: what
     // keeps the password is prevent_destroy and the teardown keeping them (KEPT_ON_TEARDOWN); a

@@ -122,7 +122,6 @@ function ghostService(
     (zone ? `https://${zone.domainName}` : `${loadBalancer.scheme}://${loadBalancer.dnsName}`);
   const owner = new OwnerBootstrap(stack, "owner-bootstrap", {
     namePrefix: prefix,
-    config: config.admin,
     taskRole: roles.taskRole,
     preventDestroy: config.preventDestroy,
   });
