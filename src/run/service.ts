@@ -207,14 +207,7 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
           { sourceVolume: CONTENT_VOLUME, containerPath: GHOST.contentPath, readOnly: false },
           { sourceVolume: TMP_VOLUME, containerPath: GHOST.tmpPath, readOnly: false },
         ],
-        logConfiguration: {
-          logDriver: "awslogs",
-          options: {
-            "awslogs-group": props.logGroupName,
-            "awslogs-region": props.region,
-            "awslogs-stream-prefix": GHOST.containerName,
-          },
-        },
+        logConfiguration: taskLogs(props, GHOST.containerName),
       },
       ...(props.bootstrap ? [bootstrapContainer(props.bootstrap, props)] : []),
     ],
@@ -230,6 +223,18 @@ export function renderTaskDefinition(props: TaskDefinitionProps): TaskDefinition
       },
       { name: TMP_VOLUME },
     ],
+  };
+}
+
+/** Every container of the task logs to the task's log group, each under its own stream prefix. */
+function taskLogs(props: TaskDefinitionProps, streamPrefix: string): ContainerDefinition["logConfiguration"] {
+  return {
+    logDriver: "awslogs",
+    options: {
+      "awslogs-group": props.logGroupName,
+      "awslogs-region": props.region,
+      "awslogs-stream-prefix": streamPrefix,
+    },
   };
 }
 
@@ -254,14 +259,7 @@ function bootstrapContainer(
     environment: bootstrapEnvironment(bootstrap),
     secrets: [],
     mountPoints: [],
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: {
-        "awslogs-group": props.logGroupName,
-        "awslogs-region": props.region,
-        "awslogs-stream-prefix": BOOTSTRAP_CONTAINER,
-      },
-    },
+    logConfiguration: taskLogs(props, BOOTSTRAP_CONTAINER),
   };
 }
 

@@ -68,5 +68,5 @@ function usEast1LogSettings(stack: TerraformStack, base: Foundation): LogSetting
     accountId,
     provider: usEast1,
   });
-  return { retentionDays: config.logs.retentionDays, kmsKeyArn: key.keyArn };
+  return { ...base.logs, kmsKeyArn: key.keyArn };
 }
